@@ -1,0 +1,112 @@
+"""The base every vendor client builds on: transport set-up, lifecycle and a safe repr."""
+
+from __future__ import annotations
+
+import copy
+import random
+import time
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, ClassVar
+
+import requests
+from typing_extensions import Self
+
+from backup_sdk.redaction import redact_url
+from backup_sdk.transport import NOT_GIVEN, Hooks, NotGiven, RetryPolicy, Timeout, Transport
+
+__all__ = ["BaseClient"]
+
+
+class BaseClient:
+    """Shared client behaviour.
+
+    Subclasses set ``package`` (their import package name) and keep credentials and
+    session state out of ``__repr__``. Clients are context managers; leaving the ``with``
+    block closes the pooled connections (a ``session`` you passed in is left open).
+
+    Args:
+        base_url: the API root (``https://...``).
+        timeout: seconds (read; connect is capped at 5 s), a ``(connect, read)`` pair or a
+            :class:`~backup_sdk.transport.Timeout`. Never unbounded.
+        retry: a :class:`~backup_sdk.transport.RetryPolicy`; ``RetryPolicy.none()`` disables.
+        session: your own ``requests.Session`` (proxies, adapters, mTLS set up your way).
+        proxies, verify, cert: as in ``requests``; ``verify`` may be a CA bundle path.
+        headers: extra headers on every request.
+        hooks: :class:`~backup_sdk.transport.Hooks` for metrics and tracing.
+        sleep: replaces ``time.sleep`` between retries (tests).
+    """
+
+    package: ClassVar[str] = "backup_sdk"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        timeout: Timeout | float | tuple[float, float] = Timeout(),  # noqa: B008 - frozen
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        proxies: Mapping[str, str] | None = None,
+        verify: bool | str = True,
+        cert: str | tuple[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        hooks: Hooks | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._transport = Transport(
+            base_url,
+            package=self.package,
+            timeout=timeout,
+            retry=retry,
+            session=session,
+            proxies=proxies,
+            verify=verify,
+            cert=cert,
+            headers=headers,
+            hooks=hooks,
+            sleep=sleep,
+            rng=rng,
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The API root this client talks to."""
+        return self._transport.base_url
+
+    @property
+    def hooks(self) -> Hooks:
+        """Request/response callbacks; append to ``hooks.on_request`` / ``hooks.on_response``."""
+        return self._transport.hooks
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | float | tuple[float, float] | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with other timeout/retry defaults, sharing connections and login state."""
+        clone = copy.copy(self)
+        clone._transport = self._transport.derive(timeout=timeout, retry=retry)
+        return clone
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self._transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r})"
+
+    def __getstate__(self) -> Any:
+        raise TypeError(f"{type(self).__name__} holds live credentials and cannot be pickled")

@@ -1,0 +1,329 @@
+"""The one place that knows what is secret, and how to scrub it.
+
+Two mechanisms work together:
+
+* **By key.** :data:`SECRET_KEYS` names every field or header whose value is a secret
+  in any of the three vendors' wire formats (Cove ``password``/``visa``, Comet
+  ``Password``/``SessionKey``/``TOTP``, appliance ``access_token``/``refresh_token``,
+  ``new_private_key``, ``Authorization``, cookies...). Keys are compared ignoring case,
+  ``_`` and ``-``.
+* **By value.** Clients call :func:`remember_secret` with the live secrets they hold
+  (a password, the current visa or token). :func:`redact_text` then removes those exact
+  strings from any text, wherever they appear: an echoed error message, a URL, a log line.
+
+Logging, ``repr`` of clients and models, exception messages and cassette recording all
+go through this module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+__all__ = [
+    "REDACTED",
+    "SECRET_KEYS",
+    "Secret",
+    "forget_secrets",
+    "is_secret_key",
+    "redact_body",
+    "redact_form",
+    "redact_headers",
+    "redact_json",
+    "redact_text",
+    "redact_url",
+    "remember_secret",
+]
+
+REDACTED: Final = "<REDACTED>"
+
+
+def _norm(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+SECRET_KEYS: Final[frozenset[str]] = frozenset(
+    _norm(k)
+    for k in (
+        # generic
+        "password",
+        "passwd",
+        "pass",
+        "secret",
+        "client_secret",
+        "api_key",
+        "apikey",
+        "token",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "private_key",
+        "new_private_key",
+        "passphrase",
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        # Cove
+        "visa",
+        "accountToken",
+        "EncryptionKey",
+        "SecurityCode",
+        # Comet
+        "SessionKey",
+        "TOTP",
+        "TOTPCode",
+        "AuthPassword",
+        "PasswordTOTP",
+        "NewPassword",
+        "OldPassword",
+        "SecretKey",
+        "S3SecretKey",
+        "AccessKey",
+        "S3AccessKey",
+        "EncryptedEncryptionKey",
+        "EncryptionKeyEncryptionMethod_Secret",
+        "X-Comet-Admin-Password",
+        "X-Comet-Admin-SessionKey",
+        "X-Comet-Admin-TOTP",
+        "X-Comet-Admin-AuthType-Secret",
+        "SFTPPassword",
+        "SFTPPrivateKey",
+        "SPOAppSecret",
+        "ClientSecret",
+        "B2ApplicationKey",
+        "WasabiSecretKey",
+        "StorjSecretKey",
+        "AzureBlobAccountKey",
+        "OAuthToken",
+    )
+)
+
+# Values shorter than this are never scrubbed by value (a 2-character "password" would
+# otherwise blank out half of every log line).
+_MIN_SECRET_LEN: Final = 4
+_MAX_REMEMBERED: Final = 512
+
+_known: OrderedDict[str, None] = OrderedDict()
+_known_lock = threading.Lock()
+_pattern: re.Pattern[str] | None = None
+
+
+def is_secret_key(name: str) -> bool:
+    """True if a field/header/parameter of this name holds a secret."""
+    return _norm(name) in SECRET_KEYS
+
+
+def remember_secret(value: str | Secret | None) -> None:
+    """Register a live secret value so :func:`redact_text` scrubs it everywhere.
+
+    Keeps the most recent 512 values (visas rotate on every call; memory stays bounded).
+    Values shorter than 4 characters are ignored.
+    """
+    global _pattern
+    if isinstance(value, Secret):
+        value = value.get_secret_value()
+    if not isinstance(value, str) or len(value) < _MIN_SECRET_LEN:
+        return
+    with _known_lock:
+        if value in _known:
+            _known.move_to_end(value)
+            return
+        _known[value] = None
+        while len(_known) > _MAX_REMEMBERED:
+            _known.popitem(last=False)
+        _pattern = None
+
+
+def forget_secrets() -> None:
+    """Drop every remembered secret value (tests use this to start clean)."""
+    global _pattern
+    with _known_lock:
+        _known.clear()
+        _pattern = None
+
+
+def _value_pattern() -> re.Pattern[str] | None:
+    global _pattern
+    with _known_lock:
+        if _pattern is None and _known:
+            # Longest first, so a secret containing another is removed whole.
+            ordered = sorted(_known, key=len, reverse=True)
+            _pattern = re.compile("|".join(re.escape(v) for v in ordered))
+        return _pattern
+
+
+# key=value or "key": "value" pairs inside free text (log lines, error messages).
+_KV_TEXT = re.compile(
+    r"""(?P<key>["']?(?P<name>[A-Za-z][A-Za-z0-9_\-]{1,40})["']?\s*[:=]\s*)"""
+    r"""(?P<q>["']?)(?P<val>[^"'&,;\s}]+)(?P=q)"""
+)
+
+
+_AUTH_SCHEME = re.compile(r"\b(Bearer|Basic)\s+(?!<REDACTED>)[A-Za-z0-9._~+/=\-]{4,}")
+
+
+def redact_text(text: str) -> str:
+    """Scrub remembered secret values and ``key=value`` secrets from free text."""
+    if not text:
+        return text
+    pattern = _value_pattern()
+    if pattern is not None:
+        text = pattern.sub(REDACTED, text)
+
+    def _kv(match: re.Match[str]) -> str:
+        if is_secret_key(match.group("name")) and match.group("val") != REDACTED:
+            return f"{match.group('key')}{match.group('q')}{REDACTED}{match.group('q')}"
+        return match.group(0)
+
+    text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    return _KV_TEXT.sub(_kv, text)
+
+
+def redact_json(value: Any) -> Any:
+    """Return a copy of a decoded JSON value with every secret-keyed value replaced.
+
+    Cove's ``{"Settings": [{"visa": ...}]}`` style is covered too: any mapping key is checked,
+    at any depth. Strings elsewhere are passed through :func:`redact_text`.
+    """
+    if isinstance(value, Mapping):
+        return {
+            k: (
+                REDACTED
+                if isinstance(k, str) and is_secret_key(k) and value[k] not in (None, "")
+                else redact_json(value[k])
+            )
+            for k in value
+        }
+    if isinstance(value, list | tuple):
+        return [redact_json(v) for v in value]
+    if isinstance(value, str):
+        return redact_text(value)
+    return value
+
+
+def redact_headers(headers: Mapping[str, Any] | None) -> dict[str, str]:
+    """Copy headers with secret ones (``Authorization``, cookies, vendor auth) replaced."""
+    if not headers:
+        return {}
+    return {
+        str(k): (REDACTED if is_secret_key(str(k)) else redact_text(str(v)))
+        for k, v in headers.items()
+    }
+
+
+def redact_form(text: str | bytes) -> str:
+    """Scrub an ``application/x-www-form-urlencoded`` body (Comet's request format)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    pairs = parse_qsl(text, keep_blank_values=True)
+    cleaned = [(k, REDACTED if is_secret_key(k) and v else redact_text(v)) for k, v in pairs]
+    return urlencode(cleaned, safe="<>")
+
+
+def redact_url(url: str) -> str:
+    """Scrub user-info and secret query parameters from a URL."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
+    query = redact_form(parts.query) if parts.query else ""
+    return redact_text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+
+
+def _looks_like_json(text: str) -> bool:
+    stripped = text.lstrip()
+    return stripped.startswith(("{", "["))
+
+
+def redact_body(
+    body: str | bytes | None,
+    content_type: str | None = None,
+    *,
+    limit: int | None = 2000,
+) -> str:
+    """Return a printable, scrubbed rendering of a request or response body.
+
+    JSON and form bodies are parsed and scrubbed by key; anything else by value. Bodies
+    longer than ``limit`` characters are cut (with a marker saying how much was left out).
+    """
+    if body is None or body == b"" or body == "":
+        return ""
+    if isinstance(body, bytes):
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"<{len(body)} bytes of binary data>"
+    else:
+        text = body
+    ctype = (content_type or "").lower()
+    rendered: str
+    if "json" in ctype or (not ctype and _looks_like_json(text)):
+        try:
+            rendered = json.dumps(redact_json(json.loads(text)), separators=(",", ":"))
+        except ValueError:
+            rendered = redact_text(text)
+    elif "x-www-form-urlencoded" in ctype:
+        rendered = redact_form(text)
+    else:
+        rendered = redact_text(text)
+    if limit is not None and len(rendered) > limit:
+        rendered = f"{rendered[:limit]}... [{len(rendered) - limit} more characters]"
+    return rendered
+
+
+class Secret:
+    """A string that never shows itself in ``str``, ``repr``, f-strings or logs.
+
+    ``get_secret_value()`` returns the real value. Equality compares the real values.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str | Secret) -> None:
+        raw = value.get_secret_value() if isinstance(value, Secret) else value
+        if not isinstance(raw, str):
+            raise TypeError("Secret takes a str")
+        self._value = raw
+        remember_secret(raw)
+
+    def get_secret_value(self) -> str:
+        """The real secret. Do not log it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret({REDACTED!r})"
+
+    def __str__(self) -> str:
+        return REDACTED
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Secret):
+            return self._value == other._value
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Secret, (self._value,))
+
+
+def secret_values(values: Iterable[str | Secret | None]) -> list[str]:
+    """The plain values of some secrets, skipping ``None`` (test helpers use this)."""
+    out = []
+    for v in values:
+        if v is None:
+            continue
+        out.append(v.get_secret_value() if isinstance(v, Secret) else v)
+    return out

@@ -1,0 +1,28 @@
+"""Test support: the simulator server base, its clock and fault injection, cassette helpers.
+
+The cassette helpers (``backup_sdk.testing.cassettes``) need the ``dev`` extra (vcrpy).
+"""
+
+from backup_sdk.testing.server import (
+    FaultInjector,
+    Router,
+    SimClock,
+    SimRequest,
+    SimResponse,
+    SimulatorServer,
+    bytes_response,
+    json_response,
+    text_response,
+)
+
+__all__ = [
+    "FaultInjector",
+    "Router",
+    "SimClock",
+    "SimRequest",
+    "SimResponse",
+    "SimulatorServer",
+    "bytes_response",
+    "json_response",
+    "text_response",
+]
