@@ -143,9 +143,7 @@ class APIError(BackupSDKError):
     def __init__(self, message: str, **details: Any) -> None:
         retryable = details.pop("retryable", None)
         super().__init__(message, **details)
-        self.retryable = (
-            self.status in RETRYABLE_STATUSES if retryable is None else bool(retryable)
-        )
+        self.retryable = self.status in RETRYABLE_STATUSES if retryable is None else bool(retryable)
 
     def __str__(self) -> str:
         where = []

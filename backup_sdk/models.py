@@ -22,6 +22,7 @@ whose fields name their exact wire key with :func:`wire`::
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import math
@@ -64,9 +65,7 @@ def _redacted_repr(_: object) -> str:
 @overload
 def wire(name: str, *, secret: bool = ..., repr: bool = ..., eq: bool = ...) -> Any: ...
 @overload
-def wire(
-    name: str, *, default: T, secret: bool = ..., repr: bool = ..., eq: bool = ...
-) -> T: ...
+def wire(name: str, *, default: T, secret: bool = ..., repr: bool = ..., eq: bool = ...) -> T: ...
 @overload
 def wire(
     name: str,
@@ -82,7 +81,7 @@ def wire(
     default: Any = _NOTHING,
     factory: Callable[[], Any] | None = None,
     secret: bool = False,
-    repr: bool = True,  # noqa: A002 - mirrors attrs.field
+    repr: bool = True,
     eq: bool = True,
 ) -> Any:
     """Declare a model field and the exact key it has on the wire.
@@ -310,7 +309,7 @@ class ModelConverter:
         """Build ``cls`` from decoded JSON; raises :class:`ResponseDecodeError`."""
         try:
             return self.cattrs.structure(data, cls)  # type: ignore[no-any-return]
-        except Exception as fast_error:  # noqa: BLE001 - every failure becomes typed
+        except Exception as fast_error:
             raise self._decode_error(data, cls, fast_error, excerpt_of) from None
 
     def structure_list(self, data: Any, cls: type[T]) -> list[T]:
@@ -332,7 +331,7 @@ class ModelConverter:
         path, message = "$", _plain_message(fast_error)
         try:
             self._detailed_converter().structure(data, cls)
-        except Exception as detailed_error:  # noqa: BLE001
+        except Exception as detailed_error:
             found = _first_path(detailed_error)
             if found is not None:
                 path, message = found
@@ -451,7 +450,7 @@ class ModelConverter:
                 raise ValueError(f"unix time {raw!r} is out of range") from None
 
         def s_opt_unixtime(value: Any, _: Any) -> UnixTime | None:
-            if value is None or value == 0 or value == "" or value == "0":
+            if value is None or value in (0, "", "0"):
                 return None
             return s_unixtime(value, UnixTime)
 
@@ -631,10 +630,8 @@ def _first_path(error: BaseException) -> tuple[str, str] | None:
                 owner = getattr(current, "cl", None)
                 key = note.name
                 if isinstance(owner, type) and attrs.has(owner):
-                    try:
+                    with contextlib.suppress(AttributeError):
                         key = wire_name(owner, note.name)
-                    except AttributeError:
-                        pass
                 path += f".{key}"
                 break
             if isinstance(note, cattrs.IterableValidationNote):

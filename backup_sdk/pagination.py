@@ -42,7 +42,9 @@ class OffsetPaginator(Generic[T]):
         concurrency: int = 1,
     ) -> None:
         if not isinstance(page_size, int) or page_size < 1:
-            raise ValidationError(f"page_size must be >= 1, got {page_size!r}", parameter="page_size")
+            raise ValidationError(
+                f"page_size must be >= 1, got {page_size!r}", parameter="page_size"
+            )
         if not isinstance(start, int) or start < 0:
             raise ValidationError(f"start must be >= 0, got {start!r}", parameter="start")
         if limit is not None and (not isinstance(limit, int) or limit < 0):

@@ -254,7 +254,7 @@ def redact_body(
     JSON and form bodies are parsed and scrubbed by key; anything else by value. Bodies
     longer than ``limit`` characters are cut (with a marker saying how much was left out).
     """
-    if body is None or body == b"" or body == "":
+    if not body:
         return ""
     if isinstance(body, bytes):
         try:

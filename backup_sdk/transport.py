@@ -20,6 +20,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import math
 import platform
 import random
 import time
@@ -232,7 +233,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
             when = when.replace(tzinfo=timezone.utc)
         current = now if now is not None else time.time()
         return max(0.0, when.timestamp() - current)
-    if seconds != seconds or seconds < 0:  # NaN or negative
+    if math.isnan(seconds) or seconds < 0:
         return None
     return seconds
 
@@ -260,8 +261,7 @@ def raise_for_http_status(
         "status": status,
         "code": code,
         "operation": call.operation,
-        "request_id": response.headers.get("X-Request-Id")
-        or response.headers.get("Request-Id"),
+        "request_id": response.headers.get("X-Request-Id") or response.headers.get("Request-Id"),
         "body_excerpt": excerpt or None,
     }
     if issubclass(cls, RateLimitError):
@@ -339,7 +339,7 @@ class Transport:
         base_url: str,
         *,
         package: str,
-        timeout: Timeout | float | tuple[float, float] = Timeout(),  # noqa: B008 - frozen
+        timeout: Timeout | float | tuple[float, float] = Timeout(),
         retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
         proxies: Mapping[str, str] | None = None,

@@ -336,7 +336,9 @@ class _Handler(BaseHTTPRequestHandler):
             )
         elif fault is not None and fault.kind == "garbage":
             response = SimResponse(
-                status=200, body=b"<html><body>502 Bad Gateway</body></html>", content_type="text/html"
+                status=200,
+                body=b"<html><body>502 Bad Gateway</body></html>",
+                content_type="text/html",
             )
         else:
             try:
