@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -86,7 +85,8 @@ class BaseClient:
         retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with other timeout/retry defaults, sharing connections and login state."""
-        clone = copy.copy(self)
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
         clone._transport = self._transport.derive(timeout=timeout, retry=retry)
         return clone
 

@@ -543,7 +543,8 @@ class Transport:
                 what = "could not connect" if never_sent else "connection dropped"
                 error = self._transport_error(ConnectError, call, what, exc)
                 retry_ok = never_sent or idempotent
-            except requests.exceptions.RequestException as exc:
+            except (requests.exceptions.RequestException, OSError, ValueError) as exc:
+                # invalid URL, missing TLS certificate files, bad proxy settings...
                 error = self._transport_error(TransportError, call, "request failed", exc)
                 retry_ok = False
             else:

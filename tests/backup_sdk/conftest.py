@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from backup_sdk.redaction import forget_secrets
+from backup_sdk.testing import SimRequest, SimResponse, SimulatorServer, json_response
+
+
+class EchoSimulator(SimulatorServer):
+    """Answers every request with what it received (the body decoded when it is JSON)."""
+
+    def handle(self, request: SimRequest) -> SimResponse:
+        try:
+            body = request.json() if request.body else None
+        except ValueError:
+            body = request.body.decode("utf-8", "replace")
+        return json_response(
+            {
+                "method": request.method,
+                "path": request.path,
+                "query": {k: v[-1] for k, v in request.query.items()},
+                "headers": dict(request.headers),
+                "body": body,
+                "size": len(request.body),
+            }
+        )
+
+
+@pytest.fixture
+def echo() -> Iterator[EchoSimulator]:
+    with EchoSimulator() as sim:
+        yield sim
+
+
+@pytest.fixture(autouse=True)
+def _clean_secrets() -> Iterator[None]:
+    forget_secrets()
+    yield
+    forget_secrets()

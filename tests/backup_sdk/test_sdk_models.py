@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+import json
+import pickle
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backup_sdk.errors import BackupSDKError, ResponseDecodeError
+from backup_sdk.models import (
+    ModelConverter,
+    OpenIntEnum,
+    OpenStrEnum,
+    UnixTime,
+    WireModel,
+    model,
+    to_record,
+    wire,
+    wire_name,
+)
+
+
+class JobStatus(OpenIntEnum):
+    SUCCESS = 5000
+    RUNNING = 6001
+    FAILED = 7000
+
+
+class Kind(OpenStrEnum):
+    BACKUP = "backup"
+    RESTORE = "restore"
+
+
+@model
+class Entry(WireModel):
+    time: UnixTime | None = wire("Time", default=None)
+    severity: str = wire("Severity", default="I")
+
+
+@model
+class Job(WireModel):
+    guid: str = wire("GUID")
+    status: JobStatus = wire("Status", default=JobStatus.SUCCESS)
+    kind: Kind = wire("Kind", default=Kind.BACKUP)
+    received: UnixTime | None = wire("RecievedTime", default=None)
+    size: int = wire("TotalSize", default=0)
+    ratio: float = wire("Ratio", default=0.0)
+    done: bool = wire("Done", default=False)
+    tags: list[str] = wire("Tags", factory=list)
+    entries: list[Entry] = wire("Entries", factory=list)
+    by_id: dict[int, str] = wire("ByID", factory=dict)
+    note: str | None = wire("note", default=None)
+    key: str = wire("EncryptionKey", default="", secret=True)
+
+
+conv = ModelConverter("test_sdk")
+
+
+def test_wire_names_are_explicit() -> None:
+    assert wire_name(Job, "received") == "RecievedTime"
+    assert wire_name(Job, "note") == "note"
+    with pytest.raises(AttributeError):
+        wire_name(Job, "nope")
+
+
+def test_round_trip_keeps_unknown_fields_at_every_level() -> None:
+    payload = {
+        "GUID": "g-1",
+        "Status": 5000,
+        "Kind": "backup",
+        "RecievedTime": 1_700_000_000,
+        "TotalSize": 10,
+        "Ratio": 0.5,
+        "Done": True,
+        "Tags": ["a"],
+        "Entries": [{"Time": 1_700_000_100, "Severity": "E", "NewField": {"x": []}}],
+        "ByID": {"3": "three"},
+        "note": None,
+        "EncryptionKey": "k",
+        "RetryCount": 2,
+        "ConflictingJobID": "",
+        "Empty": {},
+        "EmptyList": [],
+    }
+    job = conv.structure(payload, Job)
+    assert job.extra_fields == {
+        "RetryCount": 2,
+        "ConflictingJobID": "",
+        "Empty": {},
+        "EmptyList": [],
+    }
+    assert job.entries[0].extra_fields == {"NewField": {"x": []}}
+    out = conv.unstructure(job)
+    assert json.loads(json.dumps(out)) == {**payload, "ByID": {"3": "three"}}
+    assert out["Empty"] == {} and out["EmptyList"] == [], "{} and [] stay distinct"
+
+
+def test_unknown_enum_values_survive() -> None:
+    job = conv.structure({"GUID": "g", "Status": 6003, "Kind": "archive"}, Job)
+    assert job.status == 6003
+    assert job.status.is_unknown
+    assert job.status.name == "UNKNOWN_6003"
+    assert job.kind == "archive"
+    assert job.kind.is_unknown
+    assert not JobStatus.SUCCESS.is_unknown
+    assert JobStatus(6003) is job.status
+    assert list(JobStatus) == [JobStatus.SUCCESS, JobStatus.RUNNING, JobStatus.FAILED]
+    out = conv.unstructure(job)
+    assert out["Status"] == 6003 and out["Kind"] == "archive"
+    assert pickle.loads(pickle.dumps(job.status)) is job.status
+
+
+def test_missing_fields_take_defaults_and_null_collections_are_empty() -> None:
+    job = conv.structure({"GUID": "g", "Tags": None, "Entries": None, "ByID": None}, Job)
+    assert job.tags == [] and job.entries == [] and job.by_id == {}
+    assert job.received is None
+    assert job.status is JobStatus.SUCCESS
+
+
+def test_unix_time_is_aware_utc_and_keeps_raw() -> None:
+    job = conv.structure({"GUID": "g", "RecievedTime": 1_600_000_000}, Job)
+    assert job.received is not None
+    assert job.received.tzinfo is timezone.utc
+    assert job.received == datetime(2020, 9, 13, 12, 26, 40, tzinfo=timezone.utc)
+    assert job.received.raw == 1_600_000_000
+    assert job.received + timedelta(seconds=1) > job.received
+    assert pickle.loads(pickle.dumps(job.received)).raw == 1_600_000_000
+    assert conv.structure({"GUID": "g", "RecievedTime": 0}, Job).received is None
+
+
+def test_zero_time_means_never_and_encodes_back_to_zero() -> None:
+    job = conv.structure({"GUID": "g", "RecievedTime": 0}, Job)
+    assert conv.unstructure(job)["RecievedTime"] == 0
+
+
+def test_naive_datetimes_are_refused() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        UnixTime.from_datetime(datetime(2020, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("payload", "path", "fragment"),
+    [
+        ({"GUID": "g", "TotalSize": 3.5}, "$.TotalSize", "lose the fraction"),
+        ({"GUID": "g", "TotalSize": True}, "$.TotalSize", "boolean"),
+        ({"GUID": "g", "TotalSize": "12"}, "$.TotalSize", "integer"),
+        ({"GUID": "g", "Done": "false"}, "$.Done", "true/false"),
+        ({"GUID": "g", "Tags": "abc"}, "$.Tags", "expected a list"),
+        ({"GUID": "g", "Entries": [{}, {"Time": "soon"}]}, "$.Entries[1].Time", "unix"),
+        ({"GUID": "g", "ByID": {"x": "y"}}, "$.ByID", "integer keys"),
+        ({"GUID": ["x"]}, "$.GUID", "expected a string"),
+        ({}, "$.GUID", "required field is missing"),
+        ([], "$", "expected an object"),
+        ({"GUID": "g", "Status": "abc"}, "$.Status", "not a valid JobStatus"),
+        ({"GUID": "g", "RecievedTime": 10**20}, "$.RecievedTime", "out of range"),
+    ],
+)
+def test_decode_errors_name_the_wire_path(payload: Any, path: str, fragment: str) -> None:
+    with pytest.raises(ResponseDecodeError) as info:
+        conv.structure(payload, Job)
+    assert info.value.path == path
+    assert info.value.model == "Job"
+    assert fragment in str(info.value)
+
+
+def test_numbers_where_strings_are_expected_are_kept_as_text() -> None:
+    assert conv.structure({"GUID": 12345}, Job).guid == "12345"
+
+
+def test_decode_error_excerpt_is_redacted() -> None:
+    with pytest.raises(ResponseDecodeError) as info:
+        conv.structure({"GUID": "g", "EncryptionKey": "super-secret-key", "TotalSize": "x"}, Job)
+    assert "super-secret-key" not in str(info.value)
+    assert "super-secret-key" not in (info.value.excerpt or "")
+
+
+def test_numeric_strings_when_the_vendor_sends_them() -> None:
+    lenient = ModelConverter("cove_like", numeric_strings=True)
+    job = lenient.structure(
+        {"GUID": "g", "TotalSize": "586755749630", "Ratio": "0.25", "Done": "1"}, Job
+    )
+    assert job.size == 586_755_749_630
+    assert job.ratio == 0.25
+    assert job.done is True
+    with pytest.raises(ResponseDecodeError):
+        lenient.structure({"GUID": "g", "TotalSize": "12.5"}, Job)
+
+
+def test_secret_fields_are_hidden_in_repr() -> None:
+    job = conv.structure({"GUID": "g", "EncryptionKey": "k3y-material"}, Job)
+    assert "k3y-material" not in repr(job)
+    assert job.key == "k3y-material"
+
+
+def test_structure_list_and_records() -> None:
+    assert conv.structure_list(None, Job) == []
+    jobs = conv.structure_list([{"GUID": "a"}, {"GUID": "b"}], Job)
+    assert [j.guid for j in jobs] == ["a", "b"]
+    record = to_record(jobs[0])
+    assert record["guid"] == "a" and "extra_fields" not in record
+
+
+def test_register_applies_to_both_converters() -> None:
+    local = ModelConverter("x")
+    local.register(lambda c: c.register_structure_hook(complex, lambda v, _: complex(v)))
+    assert local.structure("1+2j", complex) == complex(1, 2)
+    with pytest.raises(ResponseDecodeError):
+        local.structure("zz", complex)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "GUID",
+                "Status",
+                "Kind",
+                "RecievedTime",
+                "TotalSize",
+                "Ratio",
+                "Done",
+                "Tags",
+                "Entries",
+                "ByID",
+                "note",
+                "Other",
+            ]
+        ),
+        json_values,
+    )
+    | json_values
+)
+def test_any_payload_decodes_or_raises_a_backup_sdk_error(payload: Any) -> None:
+    try:
+        conv.structure(payload, Job)
+    except BackupSDKError:
+        pass

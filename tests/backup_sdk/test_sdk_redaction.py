@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import json
+import pickle
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backup_sdk.redaction import (
+    REDACTED,
+    Secret,
+    is_secret_key,
+    redact_body,
+    redact_form,
+    redact_headers,
+    redact_json,
+    redact_text,
+    redact_url,
+    remember_secret,
+)
+
+
+def test_secret_keys_are_case_and_separator_insensitive() -> None:
+    for key in (
+        "password",
+        "Password",
+        "PASSWORD",
+        "visa",
+        "SessionKey",
+        "session_key",
+        "TOTP",
+        "access_token",
+        "accessToken",
+        "Refresh-Token",
+        "new_private_key",
+        "Authorization",
+        "Cookie",
+        "Set-Cookie",
+        "X-Comet-Admin-SessionKey",
+    ):
+        assert is_secret_key(key), key
+    for key in ("username", "partner", "Status", "token_type", "expires_at", "GUID"):
+        assert not is_secret_key(key), key
+
+
+def test_redact_json_walks_nested_structures() -> None:
+    body = {
+        "jsonrpc": "2.0",
+        "visa": "abc123visa",
+        "params": {"partner": "Acme (a@b.c)", "username": "u", "password": "pw-123"},
+        "result": [{"Token": "tok-1", "Name": "dev"}],
+    }
+    out = redact_json(body)
+    assert out["visa"] == REDACTED
+    assert out["params"]["password"] == REDACTED
+    assert out["params"]["username"] == "u"
+    assert out["result"][0]["Token"] == REDACTED
+    assert out["result"][0]["Name"] == "dev"
+    assert body["visa"] == "abc123visa", "the input is not modified"
+
+
+def test_redact_form_headers_and_url() -> None:
+    form = redact_form("Username=admin&AuthType=Password&Password=hunter22&TOTP=123456")
+    assert "hunter22" not in form
+    assert "123456" not in form
+    assert "Username=admin" in form
+    headers = redact_headers({"Authorization": "Bearer abc.def", "Accept": "json"})
+    assert headers == {"Authorization": REDACTED, "Accept": "json"}
+    url = redact_url("https://user:pw@host/api?access_token=zzz&page=2")
+    assert "user:pw" not in url
+    assert url.startswith(f"https://{REDACTED}@host/api?")
+    assert "zzz" not in url
+    assert "page=2" in url
+
+
+def test_redact_text_scrubs_remembered_values_and_key_value_pairs() -> None:
+    remember_secret("visa-0123456789")
+    text = redact_text('login ok visa-0123456789 password=letmein "SessionKey": "abcd1234"')
+    assert "visa-0123456789" not in text
+    assert "letmein" not in text
+    assert "abcd1234" not in text
+    assert "eyJhbGciOi" not in redact_text("Authorization: Bearer eyJhbGciOi.xyz")
+    assert "eyJhbGciOi" not in redact_text("sent Bearer eyJhbGciOi.xyz to host")
+
+
+def test_redact_body_handles_json_form_text_and_binary() -> None:
+    assert "pw" not in redact_body(b'{"password":"pw"}', "application/json; charset=utf-8")
+    assert "hunter2" not in redact_body("Password=hunter2", "application/x-www-form-urlencoded")
+    assert redact_body(b"\xff\xfe\x00", "application/octet-stream").startswith("<3 bytes")
+    long = redact_body("x" * 5000, "text/plain", limit=100)
+    assert len(long) < 200
+    assert "4900 more characters" in long
+
+
+def test_secret_wrapper_hides_itself() -> None:
+    s = Secret("p4ssw0rd!")
+    assert str(s) == REDACTED
+    assert "p4ssw0rd" not in repr(s)
+    assert f"{s}" == REDACTED
+    assert s.get_secret_value() == "p4ssw0rd!"
+    assert pickle.loads(pickle.dumps(s)) == s
+    assert "p4ssw0rd" not in redact_text("echo p4ssw0rd! back")
+
+
+def test_remembered_values_are_bounded() -> None:
+    for i in range(2000):
+        remember_secret(f"rotating-visa-{i:05d}")
+    assert "rotating-visa-01999" not in redact_text("rotating-visa-01999")
+    # the oldest ones were evicted: memory stays bounded
+    assert "rotating-visa-00000" in redact_text("rotating-visa-00000")
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(["password", "visa", "a", "b", "Token"]), children, max_size=4
+            )
+        ),
+        max_leaves=20,
+    )
+)
+def test_redact_json_never_raises_and_stays_json(value: object) -> None:
+    out = redact_json(value)
+    json.dumps(out)
