@@ -148,17 +148,7 @@ class UnixTime(datetime):
     @classmethod
     def from_unix(cls, raw: float) -> Self:
         """Build from seconds since the epoch (UTC)."""
-        dt = datetime.fromtimestamp(raw, timezone.utc)
-        obj = cls(
-            dt.year,
-            dt.month,
-            dt.day,
-            dt.hour,
-            dt.minute,
-            dt.second,
-            dt.microsecond,
-            timezone.utc,
-        )
+        obj = cls.fromtimestamp(raw, timezone.utc)
         obj.raw = raw
         return obj
 
