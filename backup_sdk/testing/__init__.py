@@ -12,6 +12,7 @@ from backup_sdk.testing.server import (
     SimulatorServer,
     bytes_response,
     json_response,
+    simulator_fixture,
     text_response,
 )
 
@@ -24,5 +25,6 @@ __all__ = [
     "SimulatorServer",
     "bytes_response",
     "json_response",
+    "simulator_fixture",
     "text_response",
 ]

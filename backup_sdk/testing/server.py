@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import attrs
@@ -27,6 +27,7 @@ __all__ = [
     "SimulatorServer",
     "bytes_response",
     "json_response",
+    "simulator_fixture",
     "text_response",
 ]
 
@@ -506,3 +507,22 @@ class SimulatorServer:
         """Requests received so far (optionally only those whose path contains some text)."""
         with self._requests_lock:
             return [r for r in self.requests if path_contains in r.path]
+
+
+S = TypeVar("S", bound=SimulatorServer)
+
+
+def simulator_fixture(factory: Callable[[], S], *, scope: str = "function") -> Any:
+    """Make a pytest fixture that runs a simulator for each test (or module/session).
+
+    ``cove = simulator_fixture(lambda: CoveSimulator(fleet=FleetSpec(devices=50)))`` in a
+    conftest gives tests a started simulator as the ``cove`` argument, stopped afterwards.
+    """
+    import pytest
+
+    @pytest.fixture(scope=scope)  # type: ignore[call-overload,untyped-decorator]
+    def _simulator() -> Iterator[S]:
+        with factory() as sim:
+            yield sim
+
+    return _simulator

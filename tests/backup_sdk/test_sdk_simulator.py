@@ -160,3 +160,13 @@ def test_clock_advances_and_can_be_frozen() -> None:
     first = live.time()
     live.advance(60)
     assert live.time() - first >= 60
+
+
+from backup_sdk.testing import simulator_fixture  # noqa: E402
+
+echo_sim = simulator_fixture(EchoSimulator)
+
+
+def test_simulator_fixture_starts_and_stops(echo_sim: EchoSimulator) -> None:
+    assert echo_sim.is_online
+    assert requests.get(f"{echo_sim.url}/f", timeout=5).json()["path"] == "/f"
