@@ -407,14 +407,10 @@ class ModelConverter:
                     return False
             raise ValueError(f"expected true/false, got {_describe(value)}")
 
-        def s_any(value: Any, _: Any) -> Any:
-            return value
-
         conv.register_structure_hook(int, s_int)
         conv.register_structure_hook(float, s_float)
         conv.register_structure_hook(str, s_str)
         conv.register_structure_hook(bool, s_bool)
-        conv.register_structure_hook(Any, s_any)
 
         def s_unixtime(value: Any, _: Any) -> UnixTime:
             if isinstance(value, UnixTime):

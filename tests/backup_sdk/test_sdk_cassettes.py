@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from vcr.errors import CannotOverwriteExistingCassetteException
 
 from backup_sdk.testing import SimRequest, SimResponse, SimulatorServer, json_response
 from backup_sdk.testing.cassettes import (
@@ -82,7 +83,10 @@ def test_replay_refuses_an_unrecorded_request(tmp_path: Path) -> None:
     with RotatingVisaRpc() as sim, use_cassette(cassette, mode="all"):
         run_session(sim.url)
     t = Transport("http://127.0.0.1:9", package="backup_sdk")
-    with use_cassette(cassette, mode="none"), pytest.raises(Exception, match="Can't play back"):
+    with (
+        use_cassette(cassette, mode="none"),
+        pytest.raises(CannotOverwriteExistingCassetteException),
+    ):
         t.request(
             "POST",
             "/jsonapi",
