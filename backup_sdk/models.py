@@ -143,12 +143,54 @@ class UnixTime(datetime):
     """
 
     __slots__ = ("raw",)
-    raw: int | float
+    raw: int | float | str
 
     @classmethod
     def from_unix(cls, raw: float) -> Self:
         """Build from seconds since the epoch (UTC)."""
         obj = cls.fromtimestamp(raw, timezone.utc)
+        obj.raw = raw
+        return obj
+
+    @classmethod
+    def from_raw(cls, raw: int | float | str, *, auto_units: bool = False) -> Self:
+        """Build from a wire value: a number or a decimal string of epoch seconds.
+
+        With ``auto_units``, values too large to be seconds are read by magnitude as
+        milliseconds (>= 1e11), microseconds (>= 1e14) or nanoseconds (>= 1e17) -- a
+        heuristic for APIs that do not state their unit. ``.raw`` keeps the value exactly
+        as given (a string stays a string), so it is written back unchanged.
+
+        Raises:
+            ValueError: not a number, or out of the datetime range.
+        """
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+            raise ValueError(f"expected epoch seconds, got {_describe(raw)}")
+        number: int | float
+        if isinstance(raw, str):
+            text = raw.strip()
+            try:
+                number = int(text)
+            except ValueError:
+                try:
+                    number = float(text)
+                except ValueError:
+                    raise ValueError(f"expected epoch seconds, got {_describe(raw)}") from None
+        else:
+            number = raw
+        seconds: float = number
+        if auto_units:
+            magnitude = abs(number)
+            if magnitude >= 1e17:
+                seconds = number / 1e9
+            elif magnitude >= 1e14:
+                seconds = number / 1e6
+            elif magnitude >= 1e11:
+                seconds = number / 1e3
+        try:
+            obj = cls.fromtimestamp(seconds, timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"epoch time {raw!r} is out of range") from None
         obj.raw = raw
         return obj
 
@@ -170,8 +212,10 @@ class UnixTime(datetime):
         return f"UnixTime({self.isoformat()!r}, raw={self.raw!r})"
 
 
-def _unixtime_from_raw(raw: float) -> UnixTime:
-    return UnixTime.from_unix(raw)
+def _unixtime_from_raw(raw: float | str) -> UnixTime:
+    value = UnixTime.from_raw(raw, auto_units=True)
+    value.raw = raw
+    return value
 
 
 # --------------------------------------------------------------------------- open enums
@@ -274,14 +318,19 @@ class ModelConverter:
         vendor: the vendor package name, used in error messages.
         numeric_strings: accept ``"123"`` where an int/float/bool is expected (Cove
             sends most numbers as strings).
+        auto_time_units: read ``UnixTime`` values too large for seconds as ms/µs/ns
+            (see :meth:`UnixTime.from_raw`), for APIs that do not state the unit.
 
     The fast path runs without cattrs' detailed validation; when it fails, the payload is
     decoded once more with detailed validation to name the failing field.
     """
 
-    def __init__(self, vendor: str, *, numeric_strings: bool = False) -> None:
+    def __init__(
+        self, vendor: str, *, numeric_strings: bool = False, auto_time_units: bool = False
+    ) -> None:
         self.vendor = vendor
         self.numeric_strings = numeric_strings
+        self.auto_time_units = auto_time_units
         self.cattrs = self._build(detailed=False)
         self._detailed: cattrs.Converter | None = None
         self._extra_hooks: list[Callable[[cattrs.Converter], None]] = []
@@ -412,28 +461,12 @@ class ModelConverter:
         conv.register_structure_hook(str, s_str)
         conv.register_structure_hook(bool, s_bool)
 
+        auto_units = self.auto_time_units
+
         def s_unixtime(value: Any, _: Any) -> UnixTime:
             if isinstance(value, UnixTime):
                 return value
-            raw: int | float
-            if isinstance(value, bool):
-                raise ValueError(f"expected unix seconds, got {value!r}")
-            if isinstance(value, int | float):
-                raw = value
-            elif isinstance(value, str):
-                try:
-                    raw = int(value.strip())
-                except ValueError:
-                    try:
-                        raw = float(value)
-                    except ValueError:
-                        raise ValueError(f"expected unix seconds, got {_describe(value)}") from None
-            else:
-                raise ValueError(f"expected unix seconds, got {_describe(value)}")
-            try:
-                return UnixTime.from_unix(raw)
-            except (OverflowError, OSError, ValueError):
-                raise ValueError(f"unix time {raw!r} is out of range") from None
+            return UnixTime.from_raw(value, auto_units=auto_units)
 
         def s_opt_unixtime(value: Any, _: Any) -> UnixTime | None:
             if value is None or value in (0, "", "0"):

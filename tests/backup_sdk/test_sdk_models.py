@@ -131,6 +131,22 @@ def test_unix_time_is_aware_utc_and_keeps_raw() -> None:
     assert conv.structure({"GUID": "g", "RecievedTime": 0}, Job).received is None
 
 
+def test_time_units_by_magnitude_and_string_raw_kept() -> None:
+    base = datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
+    for raw in (1_700_000_000, 1_700_000_000_000, 1_700_000_000_000_000, "1700000000000000000"):
+        assert UnixTime.from_raw(raw, auto_units=True) == base
+    text = UnixTime.from_raw("1700000000.250000")
+    assert text.raw == "1700000000.250000"
+    assert text.microsecond == 250_000
+    appliance = ModelConverter("x", auto_time_units=True)
+    entry = appliance.structure({"Time": "1700000000000"}, Entry)
+    assert entry.time == base
+    assert appliance.unstructure(entry)["Time"] == "1700000000000"
+    assert pickle.loads(pickle.dumps(entry.time)).raw == "1700000000000"
+    with pytest.raises(ValueError, match="epoch"):
+        UnixTime.from_raw("yesterday")
+
+
 def test_zero_time_means_never_and_encodes_back_to_zero() -> None:
     job = conv.structure({"GUID": "g", "RecievedTime": 0}, Job)
     assert conv.unstructure(job)["RecievedTime"] == 0
@@ -149,7 +165,7 @@ def test_naive_datetimes_are_refused() -> None:
         ({"GUID": "g", "TotalSize": "12"}, "$.TotalSize", "integer"),
         ({"GUID": "g", "Done": "false"}, "$.Done", "true/false"),
         ({"GUID": "g", "Tags": "abc"}, "$.Tags", "expected a list"),
-        ({"GUID": "g", "Entries": [{}, {"Time": "soon"}]}, "$.Entries[1].Time", "unix"),
+        ({"GUID": "g", "Entries": [{}, {"Time": "soon"}]}, "$.Entries[1].Time", "epoch"),
         ({"GUID": "g", "ByID": {"x": "y"}}, "$.ByID", "integer keys"),
         ({"GUID": ["x"]}, "$.GUID", "expected a string"),
         ({}, "$.GUID", "required field is missing"),
