@@ -608,6 +608,9 @@ def _model_unstructure_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[
                 out[wire_key] = _encode_time(value)
             elif value is None:
                 out[wire_key] = None
+            elif isinstance(value, WireModel):
+                # by the runtime class: a field typed as a base model may hold a subclass
+                out[wire_key] = conv.unstructure(value)
             else:
                 out[wire_key] = hook(value)
         extra = obj.extra_fields

@@ -264,3 +264,23 @@ def test_any_payload_decodes_or_raises_a_backup_sdk_error(payload: Any) -> None:
         conv.structure(payload, Job)
     except BackupSDKError:
         pass
+
+
+@model
+class Base(WireModel):
+    kind: str = wire("kind")
+
+
+@model
+class Special(Base):
+    extra: int = wire("extra", default=0)
+
+
+@model
+class Holder(WireModel):
+    item: Base = wire("item")
+
+
+def test_a_subclass_in_a_base_typed_field_encodes_whole() -> None:
+    holder = Holder(item=Special(kind="s", extra=5))
+    assert conv.unstructure(holder) == {"item": {"kind": "s", "extra": 5}}
