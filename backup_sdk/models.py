@@ -320,17 +320,25 @@ class ModelConverter:
             sends most numbers as strings).
         auto_time_units: read ``UnixTime`` values too large for seconds as ms/µs/ns
             (see :meth:`UnixTime.from_raw`), for APIs that do not state the unit.
+        never_time: what an unset (``None``) ``UnixTime`` field encodes to: ``0`` for
+            APIs where 0 means "never", ``None`` for APIs that leave the key empty.
 
     The fast path runs without cattrs' detailed validation; when it fails, the payload is
     decoded once more with detailed validation to name the failing field.
     """
 
     def __init__(
-        self, vendor: str, *, numeric_strings: bool = False, auto_time_units: bool = False
+        self,
+        vendor: str,
+        *,
+        numeric_strings: bool = False,
+        auto_time_units: bool = False,
+        never_time: int | None = 0,
     ) -> None:
         self.vendor = vendor
         self.numeric_strings = numeric_strings
         self.auto_time_units = auto_time_units
+        self.never_time = never_time
         self.cattrs = self._build(detailed=False)
         self._detailed: cattrs.Converter | None = None
         self._extra_hooks: list[Callable[[cattrs.Converter], None]] = []
@@ -548,8 +556,9 @@ class ModelConverter:
         conv.register_structure_hook_factory(
             _is_model, lambda cls: _model_structure_hook(cls, conv, detailed)
         )
+        never = self.never_time
         conv.register_unstructure_hook_factory(
-            _is_model, lambda cls: _model_unstructure_hook(cls, conv)
+            _is_model, lambda cls: _model_unstructure_hook(cls, conv, never)
         )
         return conv
 
@@ -590,7 +599,9 @@ def _model_structure_hook(
     return structure_model
 
 
-def _model_unstructure_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any], Any]:
+def _model_unstructure_hook(
+    cls: type[Any], conv: cattrs.Converter, never: int | None
+) -> Callable[[Any], Any]:
     plan: list[tuple[str, str, Callable[[Any], Any], bool]] = []
     for a in attrs.fields(cls):
         if a.name == _EXTRA:
@@ -605,7 +616,7 @@ def _model_unstructure_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[
         for attr_name, wire_key, hook, is_time in plan:
             value = getattr(obj, attr_name)
             if is_time:
-                out[wire_key] = _encode_time(value)
+                out[wire_key] = never if value is None else _encode_time(value)
             elif value is None:
                 out[wire_key] = None
             elif isinstance(value, WireModel):
@@ -623,8 +634,6 @@ def _model_unstructure_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[
 
 
 def _encode_time(value: Any) -> Any:
-    if value is None:
-        return 0
     if isinstance(value, UnixTime):
         return value.raw
     if isinstance(value, datetime):
