@@ -25,6 +25,7 @@ __all__ = [
     "InvalidRequestError",
     "MissingDependencyError",
     "NotFoundError",
+    "OperationTimeoutError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestTimeoutError",
@@ -108,6 +109,18 @@ class ConnectError(TransportError):
 
 class RequestTimeoutError(TransportError):
     """The connect or read timeout expired."""
+
+
+class OperationTimeoutError(BackupSDKError):
+    """A long-running vendor operation did not finish within the time the caller allowed.
+
+    The operation itself may still be running on the server.
+    """
+
+    _fields: ClassVar[tuple[str, ...]] = ("vendor", "operation", "waited")
+    vendor: str | None
+    operation: str | None
+    waited: float | None
 
 
 class APIError(BackupSDKError):
