@@ -352,10 +352,14 @@ class ModelConverter:
         if self._detailed is not None:
             configure(self._detailed)
 
-    def structure(self, data: Any, cls: type[T] | Any, *, excerpt_of: Any = None) -> T:
+    @overload
+    def structure(self, data: Any, cls: type[T], *, excerpt_of: Any = None) -> T: ...
+    @overload
+    def structure(self, data: Any, cls: Any, *, excerpt_of: Any = None) -> Any: ...
+    def structure(self, data: Any, cls: Any, *, excerpt_of: Any = None) -> Any:
         """Build ``cls`` from decoded JSON; raises :class:`ResponseDecodeError`."""
         try:
-            return self.cattrs.structure(data, cls)  # type: ignore[no-any-return]
+            return self.cattrs.structure(data, cls)
         except Exception as fast_error:
             raise self._decode_error(data, cls, fast_error, excerpt_of) from None
 
@@ -363,7 +367,8 @@ class ModelConverter:
         """Build a list of ``cls``; ``None`` gives ``[]``."""
         if data is None:
             return []
-        return self.structure(data, list[cls])  # type: ignore[valid-type]
+        result: list[T] = self.structure(data, list[cls])  # type: ignore[valid-type]
+        return result
 
     def unstructure(self, obj: Any) -> Any:
         """Encode a model (or list/dict of models) back to JSON-ready data."""
