@@ -58,8 +58,8 @@ _SECRET: Final = "backup_sdk.secret"
 _EXTRA: Final = "extra_fields"
 
 
-def _redacted_repr(_: object) -> str:
-    return REDACTED
+def _redacted_repr(value: object) -> str:
+    return "None" if value is None else REDACTED
 
 
 @overload
