@@ -1,0 +1,348 @@
+"""Resource namespaces of :class:`~npm_backup_sdk.NpmBackupClient` (``client.backups`` ...).
+
+Paths are relative to ``/api/npm.backup/2.0`` and can be overridden with the client's
+``paths=`` argument. The reference lists the ``backups`` links (get, start, upload); the
+other actions follow the 1.0 service and the family's REST conventions and are marked
+*inferred* in their docstrings.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Final
+
+from backup_sdk.errors import ValidationError
+from npm_backup_sdk.models import (
+    Backups,
+    CompletedBackup,
+    ContentInfo,
+    DeviceStatus,
+    OperationInfo,
+    ScheduledBackup,
+    ScheduledBackups,
+    Server,
+    Servers,
+    converter,
+    request_body,
+)
+
+if TYPE_CHECKING:
+    from npm_backup_sdk.client import NpmBackupClient
+
+__all__ = [
+    "DEFAULT_PATHS",
+    "BackupsAPI",
+    "CompletedBackupsAPI",
+    "DeviceStatusAPI",
+    "ScheduledBackupsAPI",
+    "ServersAPI",
+]
+
+DEFAULT_PATHS: Final[dict[str, str]] = {
+    "backups": "/backups/server/{server_id}",
+    "backup_start": "/backups/server/{server_id}/start",
+    "backup_upload": "/backups/server/{server_id}/upload",
+    "completed_backup": "/completed_backups/server/{server_id}/items/{id}",
+    "completed_backup_file": "/completed_backups/server/{server_id}/items/{id}/file",
+    "completed_backup_restore": "/completed_backups/server/{server_id}/items/{id}/restore",
+    "device_status": "/device_status",
+    "scheduled_backups": "/scheduled_backups",
+    "scheduled_backup": "/scheduled_backups/items/{id}",
+    "servers": "/servers",
+    "server": "/servers/items/{id}",
+}
+
+_CHUNK: Final = 256 * 1024
+
+
+def _server_id(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"server_id must be an int, got {value!r}", parameter="server_id")
+    return value
+
+
+def _backup_id(value: str) -> str:
+    if not isinstance(value, str) or not value or "/" in value:
+        raise ValidationError(
+            f"backup id must be a non-empty string, got {value!r}", parameter="id"
+        )
+    return value
+
+
+class _Namespace:
+    def __init__(self, client: NpmBackupClient) -> None:
+        self._client = client
+
+
+class BackupsAPI(_Namespace):
+    """Backups on a backup server: list, start, upload."""
+
+    def list(self, server_id: int) -> builtins.list[CompletedBackup]:
+        """Completed backups stored on ``server_id`` (newest last, as the device sends)."""
+        c = self._client
+        data = c._request(
+            "GET", c._path("backups", server_id=_server_id(server_id)), operation="backups.get"
+        )
+        return converter.structure(data, Backups).completed
+
+    def start(
+        self,
+        server_id: int,
+        name: str,
+        desc: str = "",
+        contents: ContentInfo | None = None,
+    ) -> OperationInfo:
+        """Start a backup to ``server_id``; returns the operation (follow it with
+        ``client.wait_for_operation``). Not retried on failure: it is not idempotent."""
+        c = self._client
+        if not name:
+            raise ValidationError("a backup needs a name", parameter="name")
+        body = {
+            "name": name,
+            "desc": desc,
+            "contents": converter.unstructure(contents or ContentInfo()),
+        }
+        data = c._request(
+            "POST",
+            c._path("backup_start", server_id=_server_id(server_id)),
+            operation="backups.start",
+            json=body,
+        )
+        return converter.structure(data, OperationInfo)
+
+    def upload(
+        self, server_id: int, source: str | os.PathLike[str] | IO[bytes] | bytes
+    ) -> CompletedBackup:
+        """Upload a backup file (as downloaded earlier) to ``server_id``; streamed, never
+        held in memory when given a path or a file. "Available for local backups only"
+        according to the reference."""
+        c = self._client
+        path = c._path("backup_upload", server_id=_server_id(server_id))
+        headers = {"Content-Type": "application/octet-stream"}
+        if isinstance(source, bytes):
+            data = c._request(
+                "POST", path, operation="backups.upload", data=source, headers=headers
+            )
+        elif isinstance(source, str | os.PathLike):
+            with open(source, "rb") as handle:
+                data = c._request(
+                    "POST", path, operation="backups.upload", data=handle, headers=headers
+                )
+        else:
+            data = c._request(
+                "POST", path, operation="backups.upload", data=source, headers=headers
+            )
+        return converter.structure(data, CompletedBackup)
+
+
+class CompletedBackupsAPI(_Namespace):
+    """One stored backup: get, delete, download, restore."""
+
+    def get(self, server_id: int, backup_id: str) -> CompletedBackup:
+        """One completed backup. Raises ``NotFoundError`` if it does not exist."""
+        c = self._client
+        data = c._request(
+            "GET",
+            c._path("completed_backup", server_id=_server_id(server_id), id=_backup_id(backup_id)),
+            operation="completed_backup.get",
+        )
+        return converter.structure(data, CompletedBackup)
+
+    def delete(self, server_id: int, backup_id: str) -> None:
+        """Delete a stored backup (*inferred* action: DELETE on the item)."""
+        c = self._client
+        c._request(
+            "DELETE",
+            c._path("completed_backup", server_id=_server_id(server_id), id=_backup_id(backup_id)),
+            operation="completed_backup.delete",
+        )
+
+    def iter_download(
+        self, server_id: int, backup_id: str, chunk_size: int = _CHUNK
+    ) -> Iterator[bytes]:
+        """Stream a backup's file in chunks (*inferred* path ``.../items/{id}/file``, as in
+        the 1.0 service). The connection is released when the iterator is exhausted or closed."""
+        c = self._client
+        response = c._request(
+            "GET",
+            c._path(
+                "completed_backup_file", server_id=_server_id(server_id), id=_backup_id(backup_id)
+            ),
+            operation="completed_backup.download",
+            headers={"Accept": "application/octet-stream, application/x-gzip"},
+            stream=True,
+        )
+        try:
+            yield from response.iter_content(chunk_size=chunk_size)
+        finally:
+            response.close()
+
+    def download(
+        self,
+        server_id: int,
+        backup_id: str,
+        destination: str | os.PathLike[str] | IO[bytes],
+        chunk_size: int = _CHUNK,
+    ) -> int:
+        """Download a backup to a path or an open binary file; returns the bytes written.
+
+        A path is written to a temporary file beside it and renamed at the end, so a broken
+        download never leaves a truncated backup under the final name.
+        """
+        chunks = self.iter_download(server_id, backup_id, chunk_size)
+        if not isinstance(destination, str | os.PathLike):
+            return _copy(chunks, destination)
+        target = Path(destination)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                written = _copy(chunks, handle)
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        return written
+
+    def restore(
+        self, server_id: int, backup_id: str, contents: ContentInfo | None = None
+    ) -> OperationInfo:
+        """Restore a backup onto this appliance (*inferred* action ``.../restore``, as in
+        1.0). The appliance **reboots** during a restore; follow it with
+        ``client.wait_for_operation(op)``, which survives the reboot. ``contents`` with
+        ``config_only=True`` asks for a configuration-only restore."""
+        c = self._client
+        body: dict[str, Any] = {}
+        if contents is not None:
+            body["contents"] = converter.unstructure(contents)
+        data = c._request(
+            "POST",
+            c._path(
+                "completed_backup_restore",
+                server_id=_server_id(server_id),
+                id=_backup_id(backup_id),
+            ),
+            operation="completed_backup.restore",
+            json=body,
+        )
+        return converter.structure(data, OperationInfo)
+
+
+class DeviceStatusAPI(_Namespace):
+    """Backup/restore status of the appliance."""
+
+    def get(self) -> DeviceStatus:
+        """Current operation with progress, latest backup and restore, available modules."""
+        c = self._client
+        data = c._request("GET", c._path("device_status"), operation="device_status.get")
+        return converter.structure(data, DeviceStatus)
+
+
+class ScheduledBackupsAPI(_Namespace):
+    """Scheduled backups: list, get, create, update, delete (CRUD *inferred* from the
+    family's conventions; list and get are documented)."""
+
+    def list(self) -> builtins.list[ScheduledBackup]:
+        c = self._client
+        data = c._request("GET", c._path("scheduled_backups"), operation="scheduled_backups.get")
+        return converter.structure(data if data is not None else {}, ScheduledBackups).items
+
+    def get(self, schedule_id: str) -> ScheduledBackup:
+        c = self._client
+        data = c._request(
+            "GET",
+            c._path("scheduled_backup", id=_backup_id(schedule_id)),
+            operation="scheduled_backup.get",
+        )
+        return converter.structure(data, ScheduledBackup)
+
+    def create(self, schedule: ScheduledBackup) -> ScheduledBackup:
+        """Create a schedule (validated first: ranges, and ``count`` xor ``until``)."""
+        schedule.validate()
+        c = self._client
+        data = c._request(
+            "POST",
+            c._path("scheduled_backups"),
+            operation="scheduled_backups.create",
+            json=request_body(schedule, ScheduledBackup.READ_ONLY),
+        )
+        return converter.structure(data, ScheduledBackup)
+
+    def update(self, schedule: ScheduledBackup) -> ScheduledBackup:
+        """Replace a schedule (PUT); ``schedule.id`` names it. Unknown fields read from the
+        device are sent back unchanged."""
+        if not schedule.id:
+            raise ValidationError("the schedule has no id: create it first", parameter="schedule")
+        schedule.validate()
+        c = self._client
+        data = c._request(
+            "PUT",
+            c._path("scheduled_backup", id=_backup_id(schedule.id)),
+            operation="scheduled_backup.set",
+            json=request_body(schedule, ScheduledBackup.READ_ONLY),
+        )
+        return schedule if data is None else converter.structure(data, ScheduledBackup)
+
+    def delete(self, schedule_id: str) -> None:
+        c = self._client
+        c._request(
+            "DELETE",
+            c._path("scheduled_backup", id=_backup_id(schedule_id)),
+            operation="scheduled_backup.delete",
+        )
+
+
+class ServersAPI(_Namespace):
+    """Backup servers (filers): list, get, create, update, delete."""
+
+    def list(self) -> builtins.list[Server]:
+        c = self._client
+        data = c._request("GET", c._path("servers"), operation="servers.get")
+        return converter.structure(data if data is not None else {}, Servers).items
+
+    def get(self, server_id: int) -> Server:
+        c = self._client
+        data = c._request(
+            "GET", c._path("server", id=_server_id(server_id)), operation="server.get"
+        )
+        return converter.structure(data, Server)
+
+    def create(self, server: Server) -> Server:
+        """Add a backup server. Without ``new_private_key`` the appliance generates a key
+        pair; the returned ``public_key`` goes into the filer's ``authorized_keys``."""
+        c = self._client
+        data = c._request(
+            "POST",
+            c._path("servers"),
+            operation="servers.create",
+            json=request_body(server, Server.READ_ONLY),
+        )
+        return converter.structure(data, Server)
+
+    def update(self, server: Server) -> Server:
+        """Replace a backup server's settings (PUT); ``server.id`` names it."""
+        if server.id is None:
+            raise ValidationError("the server has no id: create it first", parameter="server")
+        c = self._client
+        data = c._request(
+            "PUT",
+            c._path("server", id=_server_id(server.id)),
+            operation="server.set",
+            json=request_body(server, Server.READ_ONLY),
+        )
+        return server if data is None else converter.structure(data, Server)
+
+    def delete(self, server_id: int) -> None:
+        c = self._client
+        c._request("DELETE", c._path("server", id=_server_id(server_id)), operation="server.delete")
+
+
+def _copy(chunks: Iterator[bytes], handle: IO[bytes]) -> int:
+    written = 0
+    for chunk in chunks:
+        handle.write(chunk)
+        written += len(chunk)
+    return written
