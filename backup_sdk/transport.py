@@ -25,7 +25,7 @@ import platform
 import random
 import time
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any, Final, TypeVar, overload
 
@@ -59,6 +59,7 @@ __all__ = [
     "Timeout",
     "Transport",
     "default_handler",
+    "iter_content",
     "json_handler",
     "parse_json",
     "parse_retry_after",
@@ -298,6 +299,28 @@ def json_handler(response: requests.Response, call: CallInfo) -> Any:
     """Raise for HTTP >= 400 (see :func:`raise_for_http_status`), else decode JSON."""
     raise_for_http_status(response, call)
     return parse_json(response, call)
+
+
+def iter_content(
+    response: requests.Response, call: CallInfo, chunk_size: int = 256 * 1024
+) -> Iterator[bytes]:
+    """Yield a streamed body in chunks; a connection lost part-way raises ``ConnectError``.
+
+    The response is closed when the iterator ends, fails or is closed.
+    """
+    try:
+        yield from response.iter_content(chunk_size=chunk_size)
+    except (requests.exceptions.RequestException, OSError) as exc:
+        raise ConnectError(
+            f"{call.method} {call.url} ({call.operation}): download cut short: "
+            f"{redact_text(str(exc))[:200]}",
+            vendor=call.vendor,
+            operation=call.operation,
+            method=call.method,
+            url=call.url,
+        ) from None
+    finally:
+        response.close()
 
 
 def _never_sent(exc: BaseException) -> bool:

@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import requests
@@ -28,7 +28,14 @@ from backup_sdk.errors import (
     TransportError,
 )
 from backup_sdk.redaction import Secret, remember_secret
-from backup_sdk.transport import CallInfo, Hooks, RetryPolicy, Timeout, parse_json
+from backup_sdk.transport import (
+    CallInfo,
+    Hooks,
+    RetryPolicy,
+    Timeout,
+    iter_content,
+    parse_json,
+)
 from npm_backup_sdk.enums import OperationType
 from npm_backup_sdk.errors import error_from_response, is_auth_expiry
 from npm_backup_sdk.models import (
@@ -314,7 +321,8 @@ class NpmBackupClient(BaseClient):
         auth: bool = True,
     ) -> Any:
         """Send one call; returns decoded JSON (None for an empty body) or, with
-        ``stream=True``, the open ``requests.Response``."""
+        ``stream=True``, an iterator over the body's chunks (the connection is released
+        when it is exhausted or closed)."""
         idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
         for attempt in (1, 2):
             call_headers = dict(headers or {})
@@ -415,10 +423,10 @@ def _json_handler(response: requests.Response, call: CallInfo) -> Any:
     return parse_json(response, call)
 
 
-def _stream_handler(response: requests.Response, call: CallInfo) -> requests.Response:
+def _stream_handler(response: requests.Response, call: CallInfo) -> Iterator[bytes]:
     if response.status_code >= 400:
         try:
             raise error_from_response(response, call)
         finally:
             response.close()
-    return response
+    return iter_content(response, call)

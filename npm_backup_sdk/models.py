@@ -298,11 +298,11 @@ class RecurrenceRule(WireModel):
             found.append(f"count must be >= 1, got {self.count}")
         if self.interval is not None and self.interval < 1:
             found.append(f"interval must be >= 1, got {self.interval}")
-        if self.freq.is_unknown:
-            found.append(f"freq {self.freq.value!r} is not one of the documented frequencies")
-        found.extend(
-            f"byday value {d.value!r} is not a weekday code" for d in self.byday if d.is_unknown
-        )
+        freq = Frequency(self.freq)  # also accepts a plain string given by the caller
+        if freq.is_unknown:
+            found.append(f"freq {freq.value!r} is not one of the documented frequencies")
+        days = [Weekday(d) for d in self.byday]
+        found.extend(f"byday value {d.value!r} is not a weekday code" for d in days if d.is_unknown)
         _check_range(found, "byhour", self.byhour, 0, 23, True)
         _check_range(found, "byminute", self.byminute, 0, 59, True)
         _check_range(found, "bysecond", self.bysecond, 0, 59, True)
@@ -478,10 +478,21 @@ converter.register(_configure)
 
 
 def request_body(obj: WireModel, read_only: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """Encode a model for a create/update: read-only fields and unset optionals are left out."""
+    """Encode a model for a create/update: read-only fields and unset optionals (at any
+    depth) are left out."""
     data: dict[str, Any] = converter.unstructure(obj)
     wire_read_only = {_wire_of(type(obj), name) for name in read_only}
-    return {k: v for k, v in data.items() if k not in wire_read_only and v is not None}
+    return {
+        k: _drop_none(v) for k, v in data.items() if k not in wire_read_only and v is not None
+    }
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
 
 
 def _wire_of(cls: type[Any], name: str) -> str:

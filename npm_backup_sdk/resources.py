@@ -167,7 +167,7 @@ class CompletedBackupsAPI(_Namespace):
         """Stream a backup's file in chunks (*inferred* path ``.../items/{id}/file``, as in
         the 1.0 service). The connection is released when the iterator is exhausted or closed."""
         c = self._client
-        response = c._request(
+        chunks: Iterator[bytes] = c._request(
             "GET",
             c._path(
                 "completed_backup_file", server_id=_server_id(server_id), id=_backup_id(backup_id)
@@ -176,10 +176,8 @@ class CompletedBackupsAPI(_Namespace):
             headers={"Accept": "application/octet-stream, application/x-gzip"},
             stream=True,
         )
-        try:
-            yield from response.iter_content(chunk_size=chunk_size)
-        finally:
-            response.close()
+        for chunk in chunks:
+            yield from _split(chunk, chunk_size)
 
     def download(
         self,
@@ -338,6 +336,11 @@ class ServersAPI(_Namespace):
     def delete(self, server_id: int) -> None:
         c = self._client
         c._request("DELETE", c._path("server", id=_server_id(server_id)), operation="server.delete")
+
+
+def _split(chunk: bytes, size: int) -> Iterator[bytes]:
+    for start in range(0, len(chunk), size):
+        yield chunk[start : start + size]
 
 
 def _copy(chunks: Iterator[bytes], handle: IO[bytes]) -> int:
