@@ -482,9 +482,7 @@ def request_body(obj: WireModel, read_only: frozenset[str] = frozenset()) -> dic
     depth) are left out."""
     data: dict[str, Any] = converter.unstructure(obj)
     wire_read_only = {_wire_of(type(obj), name) for name in read_only}
-    return {
-        k: _drop_none(v) for k, v in data.items() if k not in wire_read_only and v is not None
-    }
+    return {k: _drop_none(v) for k, v in data.items() if k not in wire_read_only and v is not None}
 
 
 def _drop_none(value: Any) -> Any:

