@@ -182,10 +182,18 @@ class NpmBackupSimulator(SimulatorServer):
                     "user": "backup",
                 }
             )
+            # newest backup 2 h, 20 h or 3 days old; the middle server's newest one failed
+            newest_age = (2, 20, 75)[n % 3] * 3_600
             for k in range(per_server):
-                created = now - (per_server - k) * 86_400
+                created = now - newest_age - (per_server - 1 - k) * 86_400
+                failed = n % 3 == 1 and k == per_server - 1
                 self._add_completed(
-                    server_id, f"nightly-{k + 1}", "Nightly backup", created, "completed", sid=None
+                    server_id,
+                    f"nightly-{k + 1}",
+                    "Nightly backup",
+                    created,
+                    "failed" if failed else "completed",
+                    sid=None,
                 )
         schedule_id = self._uuid()
         self.state.schedules[schedule_id] = {
