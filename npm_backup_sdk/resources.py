@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import builtins
 import os
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
+from backup_sdk.downloads import save_stream
 from backup_sdk.errors import ValidationError
 from npm_backup_sdk.models import (
     Backups,
@@ -191,19 +190,7 @@ class CompletedBackupsAPI(_Namespace):
         A path is written to a temporary file beside it and renamed at the end, so a broken
         download never leaves a truncated backup under the final name.
         """
-        chunks = self.iter_download(server_id, backup_id, chunk_size)
-        if not isinstance(destination, str | os.PathLike):
-            return _copy(chunks, destination)
-        target = Path(destination)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                written = _copy(chunks, handle)
-            os.replace(tmp_name, target)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
-        return written
+        return save_stream(self.iter_download(server_id, backup_id, chunk_size), destination)
 
     def restore(
         self, server_id: int, backup_id: str, contents: ContentInfo | None = None
@@ -341,11 +328,3 @@ class ServersAPI(_Namespace):
 def _split(chunk: bytes, size: int) -> Iterator[bytes]:
     for start in range(0, len(chunk), size):
         yield chunk[start : start + size]
-
-
-def _copy(chunks: Iterator[bytes], handle: IO[bytes]) -> int:
-    written = 0
-    for chunk in chunks:
-        handle.write(chunk)
-        written += len(chunk)
-    return written

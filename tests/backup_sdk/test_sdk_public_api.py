@@ -17,6 +17,7 @@ SHARED_MODULES = [
     "backup_sdk.models",
     "backup_sdk.pagination",
     "backup_sdk.frames",
+    "backup_sdk.downloads",
     "backup_sdk.runs",
     "backup_sdk.testing",
     "backup_sdk.testing.cassettes",
