@@ -607,18 +607,21 @@ def _model_structure_hook(
 def _model_unstructure_hook(
     cls: type[Any], conv: cattrs.Converter, never: int | None
 ) -> Callable[[Any], Any]:
-    plan: list[tuple[str, str, Callable[[Any], Any], bool]] = []
+    plan: list[tuple[str, str, Any, bool]] = []
     for a in attrs.fields(cls):
         if a.name == _EXTRA:
             continue
         wire_key = str(a.metadata.get(_WIRE, a.name))
         tp = a.type
         is_time = tp is UnixTime or _optional_inner(tp) is UnixTime
-        plan.append((a.name, wire_key, conv.get_unstructure_hook(tp), is_time))
+        plan.append((a.name, wire_key, tp, is_time))
+    # Field hooks are looked up on first use, not here: models may refer to themselves
+    # (a search clause holds search clauses), and eager lookup would recurse forever.
+    hooks: dict[str, Callable[[Any], Any]] = {}
 
     def unstructure_model(obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for attr_name, wire_key, hook, is_time in plan:
+        for attr_name, wire_key, tp, is_time in plan:
             value = getattr(obj, attr_name)
             if is_time:
                 out[wire_key] = never if value is None else _encode_time(value)
@@ -628,6 +631,9 @@ def _model_unstructure_hook(
                 # by the runtime class: a field typed as a base model may hold a subclass
                 out[wire_key] = conv.unstructure(value)
             else:
+                hook = hooks.get(attr_name)
+                if hook is None:
+                    hook = hooks[attr_name] = conv.get_unstructure_hook(tp)
                 out[wire_key] = hook(value)
         extra = obj.extra_fields
         if extra:

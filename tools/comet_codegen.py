@@ -208,7 +208,7 @@ def gen_models(spec: dict[str, Any]) -> str:
                 default = {
                     "JobStatus": "default=JobStatus(0)",
                     "JobClassification": "default=JobClassification.UNKNOWN",
-                    "Severity": 'default=Severity("")',
+                    "Severity": "default=Severity.INFO",
                 }[enum]
             elif is_time:
                 py_type = "UnixTime | None"

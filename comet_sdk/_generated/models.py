@@ -917,7 +917,7 @@ class JobEntry(WireModel):
     """Comet ``JobEntry``."""
 
     time: UnixTime | None = wire("Time", default=None)
-    severity: Severity = wire("Severity", default=Severity(""))
+    severity: Severity = wire("Severity", default=Severity.INFO)
     message: str = wire("Message", default="")
 
 

@@ -284,3 +284,16 @@ class Holder(WireModel):
 def test_a_subclass_in_a_base_typed_field_encodes_whole() -> None:
     holder = Holder(item=Special(kind="s", extra=5))
     assert conv.unstructure(holder) == {"item": {"kind": "s", "extra": 5}}
+
+
+@model
+class Clause(WireModel):
+    kind: str = wire("ClauseType", default="")
+    children: list[Clause] = wire("ClauseChildren", factory=list)
+
+
+def test_self_referencing_models_round_trip() -> None:
+    data = {"ClauseType": "and", "ClauseChildren": [{"ClauseType": "leaf", "ClauseChildren": []}]}
+    clause = conv.structure(data, Clause)
+    assert clause.children[0].kind == "leaf"
+    assert conv.unstructure(clause) == data

@@ -1,0 +1,73 @@
+"""Comet's error replies mapped onto the shared hierarchy.
+
+The server answers application errors with HTTP 200 and a ``CometAPIResponseMessage``
+(``{"Status": 403, "Message": "..."}``). A JSON object is only an error when it has *both*
+keys and ``Status >= 400`` -- a ``BackupJobDetail`` has a ``Status`` of its own (5000-7999).
+For methods that return nothing but a ``CometAPIResponseMessage``, a ``Status`` outside
+200-299 is a failure.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from backup_sdk.errors import (
+    APIError,
+    AuthenticationError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+from backup_sdk.redaction import redact_text
+
+__all__ = ["TOTP_REQUIRED", "UNKNOWN_DEVICE", "error_from_message", "is_error_body"]
+
+TOTP_REQUIRED = "ERR_TOTP_REQUIRED"
+UNKNOWN_DEVICE = "ERR_UNKNOWN_DEVICE"
+_NOT_FOUND = re.compile(r"not found|no such|does not exist|doesn't exist|unknown user", re.I)
+_DENIED = re.compile(r"permission|not allowed|denied|not permitted|role", re.I)
+
+
+def is_error_body(body: Any) -> bool:
+    """True for ``{"Status": >= 400, "Message": ...}`` (both keys present)."""
+    return (
+        isinstance(body, dict)
+        and "Status" in body
+        and "Message" in body
+        and isinstance(body["Status"], int)
+        and not isinstance(body["Status"], bool)
+        and body["Status"] >= 400
+    )
+
+
+def error_from_message(
+    status: int, message: str, *, operation: str, http_status: int = 200
+) -> APIError:
+    """The typed error for a Comet ``Status``/``Message`` pair."""
+    text = redact_text(str(message or "")) or f"status {status}"
+    details: dict[str, Any] = {
+        "vendor": "comet_sdk",
+        "status": http_status,
+        "code": status,
+        "operation": operation,
+    }
+    cls: type[APIError]
+    if TOTP_REQUIRED in text:
+        cls = AuthenticationError
+        text = f"{text}: this admin needs a TOTP code (pass totp=... or use a session key)"
+    elif status in (401, 403):
+        cls = PermissionDeniedError if _DENIED.search(text) else AuthenticationError
+    elif status == 404 or (status >= 500 and _NOT_FOUND.search(text)):
+        cls = NotFoundError
+    elif status == 429:
+        cls = RateLimitError
+        details["retry_after"] = None
+    elif status >= 500:
+        cls = ServerError
+        details["retryable"] = status in (502, 503, 504)
+    else:
+        cls = InvalidRequestError
+    return cls(text, **details)
