@@ -76,8 +76,8 @@ ENUMS = {
 
 def snake(name: str) -> str:
     """``SourceGUID`` -> ``source_guid``; ``S3AccessKey`` -> ``s3_access_key``."""
-    out = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    out = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", out)
+    out = re.sub(r"([A-Z0-9]+)([A-Z][a-z])", r"\1_\2", name)
+    out = re.sub(r"([a-z])([A-Z])", r"\1_\2", out)
     out = re.sub(r"_+", "_", out.replace("-", "_")).lower().strip("_")
     if keyword.iskeyword(out) or out in {"extra_fields"}:
         out += "_"

@@ -1468,10 +1468,10 @@ class GeneratedMethods:
 
     def admin_account_u2f_submit_challenge_response(
         self,
-        u2_f_challenge_id: str,
-        u2_f_client_data: str,
-        u2_f_registration_data: str,
-        u2_f_version: str,
+        u2f_challenge_id: str,
+        u2f_client_data: str,
+        u2f_registration_data: str,
+        u2f_version: str,
         description: str,
     ) -> m.CometAPIResponseMessage:
         """``AdminAccountU2fSubmitChallengeResponse``: ``POST /api/v1/admin/account/u2f/submit-challenge-response``; returns the server's ``CometAPIResponseMessage`` (raises unless 2xx).
@@ -1481,10 +1481,10 @@ class GeneratedMethods:
         result: m.CometAPIResponseMessage = self._invoke(
             OPERATIONS["AdminAccountU2fSubmitChallengeResponse"],
             {
-                "U2FChallengeID": u2_f_challenge_id,
-                "U2FClientData": u2_f_client_data,
-                "U2FRegistrationData": u2_f_registration_data,
-                "U2FVersion": u2_f_version,
+                "U2FChallengeID": u2f_challenge_id,
+                "U2FClientData": u2f_client_data,
+                "U2FRegistrationData": u2f_registration_data,
+                "U2FVersion": u2f_version,
                 "Description": description,
             },
         )
