@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import inspect
 import json
+import typing
 from pathlib import Path
 
 import attrs
 import pytest
 
 import comet_sdk
-from backup_sdk.models import iter_wire_names
+from backup_sdk.models import UnixTime, iter_wire_names
 from comet_sdk import CometAdminClient
 from comet_sdk._generated import constants as generated_constants
 from comet_sdk._generated import models as generated_models
@@ -81,17 +82,21 @@ def test_every_structure_has_its_wire_fields(structure: dict) -> None:  # type: 
     wire = {w: attr for attr, w in iter_wire_names(cls)}
     expected = _flat_fields(structure["name"])
     assert set(wire) == set(expected)
-    hints = {a.name: a.type for a in attrs.fields(cls)}
+    hints = typing.get_type_hints(cls, vars(generated_models))
     for wire_name, wire_type in expected.items():
-        annotation = str(hints[wire[wire_name]])
+        hint = hints[wire[wire_name]]
+        origin = typing.get_origin(hint)
         if wire_type.startswith("List<") and wire_type != "List<byte>":
-            assert annotation.startswith("list["), (wire_name, annotation)
+            assert origin is list, (wire_name, hint)
         elif wire_type.startswith("Dictionary<"):
-            assert annotation.startswith("dict["), (wire_name, annotation)
+            assert origin is dict, (wire_name, hint)
         elif wire_type == "bool":
-            assert annotation == "bool"
+            assert hint is bool, (wire_name, hint)
         elif wire_type == "string":
-            assert annotation in ("str", "Severity"), (wire_name, annotation)
+            assert hint in (str, generated_constants.Severity), (wire_name, hint)
+        elif wire_type == "int":
+            allowed = (int, generated_constants.JobStatus, generated_constants.JobClassification)
+            assert hint in allowed or UnixTime in typing.get_args(hint), (wire_name, hint)
 
 
 def test_the_two_undefined_structures_are_open_mappings() -> None:

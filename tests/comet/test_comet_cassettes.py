@@ -1,0 +1,51 @@
+"""The documented 24-hour import, replayed from a cassette recorded against the simulator.
+
+Re-record (against the simulator):
+    BACKUP_SDK_RECORD=all python -m pytest tests/comet/test_comet_cassettes.py
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from backup_sdk.testing import SimClock
+from backup_sdk.testing.cassettes import assert_cassette_clean, use_cassette
+from comet_sdk import CometAdminClient
+from comet_sdk.testing import CometFleetSpec, CometSimulator
+
+HERE = Path(__file__).parent
+CASSETTE = HERE / "cassettes" / "comet_24h_import.yaml"
+PASSWORD = "Comet-Canary-Pw-7731"
+NOW = 1_795_000_000
+
+
+def _example() -> ModuleType:
+    path = HERE.parents[1] / "examples" / "comet_import.py"
+    spec = importlib.util.spec_from_file_location("comet_import_example", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_24h_import_replays(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="comet_sdk")
+    clock = SimClock(start=NOW, frozen=True)
+    fleet = CometFleetSpec(users=4, jobs=40, days=1.5, seed=9)
+    with (
+        CometSimulator(fleet=fleet, admin_password=PASSWORD, clock=clock) as sim,
+        use_cassette(CASSETTE),
+    ):
+        client = CometAdminClient(sim.url, sim.admin_username, PASSWORD)
+        lines = _example().import_last_day(client, datetime.fromtimestamp(NOW, timezone.utc))
+    assert lines[0].startswith("30 jobs in 24 h") or lines[0].split()[1] == "jobs"
+    assert any("FAILED_" in line for line in lines)
+    assert any(line.startswith("    E ") or line.startswith("    W ") for line in lines)
+    assert_cassette_clean(CASSETTE, canaries=[PASSWORD])
+    assert PASSWORD not in "\n".join(r.getMessage() for r in caplog.records)
