@@ -280,6 +280,8 @@ class CometSimulator(SimulatorServer):
             username, device, item, vault = user_items[i % len(user_items)]
             start = now - rng.randrange(max(span, 1))
             status = _weighted(rng, _STATUS_MIX)
+            if int(username.rsplit("-", 1)[1]) % 8 == 0:  # a customer whose backups all fail
+                status = rng.choice([7002, 7003, 7004])
             duration = rng.randrange(30, 4 * 3_600)
             job = self._job(rng, username, device, item, vault, start, start + duration, status)
             if i % 7 == 0:  # fields of newer servers, unknown to a 20.9.12 SDK
