@@ -1,0 +1,370 @@
+"""Cove column codes: device properties (``I`` codes), data sources (``D``) and statistic
+fields (``F``), with their legacy short codes, titles and value types.
+
+A statistics column is a data source x a field: ``D09F00`` is "Total, last session status".
+Sources disagree on zero padding (``D09F00``, ``D9F00``, ``D9F0``, ``D19F0`` are all seen in
+working code), so:
+
+* codes are **sent exactly as the caller wrote them** (:func:`column` lets you choose the
+  style; plain strings are accepted everywhere);
+* results are **found again whatever padding the server echoes**: lookups go through
+  :func:`canonical`, which maps every spelling of a code to one key.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Final
+
+import attrs
+
+from backup_sdk.errors import ValidationError
+
+__all__ = [
+    "DATA_SOURCES",
+    "FIELDS",
+    "PROPERTIES",
+    "DataSource",
+    "Field",
+    "Property",
+    "ValueType",
+    "canonical",
+    "column",
+    "data_source",
+    "describe",
+    "field",
+    "parse_data_source_list",
+]
+
+
+class ValueType(str, enum.Enum):
+    """How a column's text value is to be read."""
+
+    STRING = "string"
+    INT = "int"
+    SIZE = "size"  # bytes
+    TIME = "time"  # unix seconds, UTC; 0/empty = never
+    STATUS = "status"  # SessionStatus
+    COLOUR_BAR = "colour_bar"
+    NUMBER = "number"
+    DATA_SOURCES = "data_sources"
+
+
+@attrs.frozen
+class Property:
+    """A device property column (``I`` code)."""
+
+    code: str
+    legacy: str
+    title: str
+    type: ValueType
+    documented: bool = True
+
+
+@attrs.frozen
+class DataSource:
+    """A data source (``D`` code)."""
+
+    number: int
+    legacy: str
+    name: str
+
+    @property
+    def code(self) -> str:
+        """``D1`` ... ``D23`` (unpadded)."""
+        return f"D{self.number}"
+
+    @property
+    def padded(self) -> str:
+        """``D01`` ... ``D23``."""
+        return f"D{self.number:02d}"
+
+
+@attrs.frozen
+class Field:
+    """A statistic field (``F`` code) of a data source."""
+
+    number: int
+    legacy: str
+    title: str
+    type: ValueType
+    documented: bool = True
+
+    @property
+    def code(self) -> str:
+        return f"F{self.number:02d}"
+
+
+_T = ValueType
+PROPERTIES: Final[dict[str, Property]] = {
+    p.code: p
+    for p in [
+        Property("I0", "AU", "Device ID", _T.INT),
+        Property("I1", "AN", "Device name", _T.STRING),
+        Property("I2", "AL", "Device name alias", _T.STRING),
+        Property("I3", "QW", "Password", _T.STRING),
+        Property("I4", "CD", "Creation date", _T.TIME),
+        Property("I5", "ED", "Expiration date", _T.TIME),
+        Property("I6", "TS", "Time stamp (last contact)", _T.TIME),
+        Property("I8", "AR", "Customer", _T.STRING),
+        Property("I9", "PD", "Product ID", _T.INT),
+        Property("I10", "PN", "Product", _T.STRING),
+        Property("I11", "LN", "Storage location", _T.STRING),
+        Property("I12", "AG", "Device group name", _T.STRING),
+        Property("I13", "OU", "Own user name", _T.STRING),
+        Property("I14", "US", "Used storage", _T.SIZE),
+        Property("I15", "EM", "Email", _T.STRING),
+        Property("I16", "OS", "OS version", _T.STRING),
+        Property("I17", "VN", "Client version", _T.STRING),
+        Property("I18", "MN", "Computer name", _T.STRING),
+        Property("I19", "IP", "Internal IPs", _T.STRING),
+        Property("I20", "EI", "External IPs", _T.STRING),
+        Property("I21", "MA", "MAC address", _T.STRING),
+        Property("I22", "DF", "Dashboard frequency", _T.INT),
+        Property("I23", "DL", "Dashboard language", _T.STRING),
+        Property("I24", "TZ", "Time offset", _T.NUMBER),
+        Property("I26", "SE", "Cabinet storage efficiency", _T.INT),
+        Property("I27", "CC", "Total cabinets count", _T.INT),
+        Property("I28", "E0", "Efficient cabinet count 0-25", _T.INT),
+        Property("I29", "E1", "Efficient cabinet count 26-50", _T.INT),
+        Property("I30", "E2", "Efficient cabinet count 50-75", _T.INT),
+        Property("I31", "UV", "Used virtual storage", _T.SIZE),
+        Property("I32", "OT", "OS type", _T.INT),
+        Property("I33", "IS", "Seeding mode", _T.INT),
+        Property("I34", "AC", "Anti-crypto enabled", _T.INT),
+        Property("I35", "VE", "LocalSpeedVault enabled", _T.INT),
+        Property("I36", "YS", "Storage status", _T.INT),
+        Property("I37", "YV", "LocalSpeedVault status", _T.INT),
+        Property("I38", "AS", "Archived size", _T.STRING),
+        Property("I39", "RU", "Retention units", _T.STRING),
+        Property("I40", "DS", "Activity description", _T.STRING),
+        Property("I41", "HN", "Number of Hyper-V VMs", _T.STRING),
+        Property("I42", "EN", "Number of ESX VMs", _T.STRING),
+        Property("I43", "ES", "Encryption status", _T.STRING),
+        Property("I44", "MF", "Computer manufacturer", _T.STRING),
+        Property("I45", "MO", "Computer model", _T.STRING),
+        Property("I46", "II", "Installation ID", _T.STRING),
+        Property("I47", "IM", "Installation mode", _T.INT),
+        Property("I48", "REM", "Restore email", _T.STRING),
+        Property("I49", "RDF", "Restore dashboard frequency", _T.INT),
+        Property("I50", "RDL", "Restore dashboard language", _T.STRING),
+        Property("I54", "OI", "Profile ID", _T.INT),
+        Property("I55", "OV", "Profile version", _T.STRING),
+        Property("I56", "OP", "Profile", _T.STRING),
+        Property("I57", "KU", "Stock keeping unit (current month)", _T.STRING),
+        Property("I58", "PU", "Stock keeping unit (previous month)", _T.STRING),
+        Property("I59", "AT", "Account type", _T.INT),
+        Property("I60", "PT", "Proxy type", _T.INT),
+        Property("I62", "RP", "Most recent restore plug-in", _T.STRING),
+        Property("I63", "NC", "Company name", _T.STRING),
+        Property("I64", "AD", "Address", _T.STRING),
+        Property("I65", "ZP", "Zip code", _T.STRING),
+        Property("I66", "CY", "Country", _T.STRING),
+        Property("I67", "CT", "City", _T.STRING),
+        Property("I68", "PH", "Phone number", _T.STRING),
+        Property("I69", "FX", "Fax number", _T.STRING),
+        Property("I70", "CP", "Contract name", _T.STRING),
+        Property("I71", "GN", "Group name", _T.STRING),
+        Property("I72", "DE", "Demo", _T.INT),
+        Property("I73", "EU", "Edu", _T.INT),
+        Property("I74", "AI", "Unattended installation account ID", _T.STRING),
+        Property("I75", "IF", "First installation flag", _T.INT),
+        Property("I76", "MV", "Maximum allowed version", _T.STRING),
+        Property("I77", "PF", "Customer reference", _T.STRING),
+        Property("I78", "AP", "Active data sources", _T.DATA_SOURCES),
+        Property("I80", "", "Recovery testing", _T.STRING),
+        Property("I81", "", "Physicality", _T.STRING),
+        Property("I82", "", "Passphrase", _T.STRING),
+        Property("I84", "", "CPU cores", _T.INT, documented=False),
+        Property("I85", "", "RAM bytes", _T.SIZE, documented=False),
+        Property("I86", "", "FIPS status", _T.STRING, documented=False),
+        Property("I87", "", "FIPS details", _T.STRING, documented=False),
+        Property("I88", "", "mTLS status", _T.STRING, documented=False),
+        Property("I89", "", "mTLS details", _T.STRING, documented=False),
+        Property("I90", "", "DRaaS", _T.STRING, documented=False),
+    ]
+}
+
+DATA_SOURCES: Final[dict[int, DataSource]] = {
+    d.number: d
+    for d in [
+        DataSource(1, "F", "Files and Folders"),
+        DataSource(2, "S", "System State"),
+        DataSource(3, "Q", "MsSql"),
+        DataSource(4, "X", "VssExchange"),
+        DataSource(5, "", "Microsoft 365 SharePoint"),
+        DataSource(6, "N", "Network Shares"),
+        DataSource(7, "S", "VssSystemState"),
+        DataSource(8, "W", "VMware Virtual Machines"),
+        DataSource(9, "T", "Total"),
+        DataSource(10, "Z", "VssMsSql"),
+        DataSource(11, "P", "VssSharePoint"),
+        DataSource(12, "Y", "Oracle"),
+        DataSource(14, "H", "Hyper-V"),
+        DataSource(15, "L", "MySql"),
+        DataSource(16, "V", "Virtual Disaster Recovery"),
+        DataSource(17, "B", "Bare Metal Restore"),
+        DataSource(19, "G", "Microsoft 365 Exchange"),
+        DataSource(20, "J", "Microsoft 365 OneDrive"),
+        DataSource(23, "", "Microsoft 365 Teams"),
+    ]
+}
+TOTAL: Final = DATA_SOURCES[9]
+
+FIELDS: Final[dict[int, Field]] = {
+    f.number: f
+    for f in [
+        Field(0, "0", "Last session status", _T.STATUS),
+        Field(1, "1", "Last session selected count", _T.INT),
+        Field(2, "2", "Last session processed count", _T.INT),
+        Field(3, "3", "Last session selected size", _T.SIZE),
+        Field(4, "4", "Last session processed size", _T.SIZE),
+        Field(5, "5", "Last session sent size", _T.SIZE),
+        Field(6, "7", "Last session errors count", _T.INT),
+        Field(7, "6", "Protected size", _T.SIZE),
+        Field(8, "B", "Colour bar, last 28 days", _T.COLOUR_BAR),
+        Field(9, "L", "Last successful session time", _T.TIME),
+        Field(10, "8", "Pre-recent session selected count", _T.INT),
+        Field(11, "9", "Pre-recent session selected size", _T.SIZE),
+        Field(12, "A", "Session duration (seconds)", _T.INT),
+        Field(13, "I", "Last session licence items count", _T.INT),
+        Field(14, "R", "Retention", _T.INT),
+        Field(15, "G", "Last session time", _T.TIME),
+        Field(16, "Q", "Last successful session status", _T.STATUS),
+        Field(17, "J", "Last completed session status", _T.STATUS),
+        Field(18, "O", "Last completed session time", _T.TIME),
+        Field(19, "K", "Last session verification data", _T.STRING),
+        Field(20, "M", "Last session user mailboxes count", _T.INT),
+        Field(21, "@", "Last session shared mailboxes count", _T.INT),
+        Field(22, "", "SharePoint sites count", _T.INT, documented=False),
+        Field(27, "", "Microsoft 365 offboarded", _T.STRING, documented=False),
+    ]
+}
+
+_LEGACY_PROPERTY = {p.legacy: p.code for p in PROPERTIES.values() if p.legacy}
+_LEGACY_SOURCE = {d.legacy: d.number for d in DATA_SOURCES.values() if d.legacy and d.number != 2}
+_LEGACY_FIELD = {f.legacy: f.number for f in FIELDS.values() if f.legacy}
+_STAT = re.compile(r"^D(\d{1,2})F(\d{1,2})$", re.I)
+_PROP = re.compile(r"^I(\d{1,3})$", re.I)
+
+
+def data_source(value: int | str | DataSource) -> DataSource:
+    """A data source from its number, ``D``-code (any padding) or legacy letter.
+
+    Raises:
+        ValidationError: not a known data source.
+    """
+    if isinstance(value, DataSource):
+        return value
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip().upper()
+        if re.fullmatch(r"D\d{1,2}", text):
+            number = int(text[1:])
+        elif text in _LEGACY_SOURCE:
+            number = _LEGACY_SOURCE[text]
+    found = DATA_SOURCES.get(number) if number is not None else None
+    if found is None:
+        raise ValidationError(f"unknown data source {value!r}", parameter="data_source")
+    return found
+
+
+def field(value: int | str | Field) -> Field:
+    """A statistic field from its number or ``F``-code (any padding).
+
+    Raises:
+        ValidationError: not a known field.
+    """
+    if isinstance(value, Field):
+        return value
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"[Ff]\d{1,2}", value.strip()):
+        number = int(value.strip()[1:])
+    found = FIELDS.get(number) if number is not None else None
+    if found is None:
+        raise ValidationError(f"unknown statistic field {value!r}", parameter="field")
+    return found
+
+
+def column(
+    source: int | str | DataSource, stat: int | str | Field, *, style: str = "padded"
+) -> str:
+    """The code of a data source x field, spelled in ``style``.
+
+    ``padded`` -> ``D09F00`` (N-able's own samples), ``short`` -> ``D9F00``,
+    ``minimal`` -> ``D9F0``.
+
+    Raises:
+        ValidationError: unknown source, field or style.
+    """
+    ds, fd = data_source(source), field(stat)
+    if style == "padded":
+        return f"D{ds.number:02d}F{fd.number:02d}"
+    if style == "short":
+        return f"D{ds.number}F{fd.number:02d}"
+    if style == "minimal":
+        return f"D{ds.number}F{fd.number}"
+    raise ValidationError(
+        f"style must be padded, short or minimal, not {style!r}", parameter="style"
+    )
+
+
+def canonical(code: str) -> str:
+    """One key for every spelling of a column code (padding and case ignored).
+
+    ``D09F00``, ``D9F00``, ``D9F0`` and ``d9f0`` -> ``D9F0``; ``I014`` -> ``I14``; legacy
+    property codes map to their ``I`` code (``AN`` -> ``I1``) and legacy statistics codes
+    to the ``DxF`` key (``T0`` -> ``D9F0``). Anything else comes back upper-cased.
+    """
+    text = code.strip()
+    found = _STAT.match(text)
+    if found:
+        return f"D{int(found.group(1))}F{int(found.group(2))}"
+    found = _PROP.match(text)
+    if found:
+        return f"I{int(found.group(1))}"
+    upper = text.upper()
+    if upper in _LEGACY_PROPERTY:
+        return _LEGACY_PROPERTY[upper]
+    if len(text) == 2 and text[0].upper() in _LEGACY_SOURCE and text[1] in _LEGACY_FIELD:
+        return f"D{_LEGACY_SOURCE[text[0].upper()]}F{_LEGACY_FIELD[text[1]]}"
+    return upper
+
+
+def describe(code: str) -> str:
+    """A human title for a code (``D09F00`` -> ``Total: Last session status``)."""
+    key = canonical(code)
+    if key in PROPERTIES:
+        return PROPERTIES[key].title
+    found = _STAT.match(key)
+    if found:
+        ds = DATA_SOURCES.get(int(found.group(1)))
+        fd = FIELDS.get(int(found.group(2)))
+        if ds and fd:
+            return f"{ds.name}: {fd.title}"
+    return code
+
+
+_DS_TOKEN = re.compile(r"D(\d{1,2})", re.I)
+
+
+def parse_data_source_list(value: str | list[str] | None) -> list[DataSource]:
+    """Read the ``I78`` (active data sources) value in any reported form.
+
+    ``"D01D02D10"``, ``"D1,D2"``, ``"D1D01"`` mixes and lists of such strings all work.
+    Unknown numbers are skipped; duplicates are removed; order is kept.
+    """
+    if value is None:
+        return []
+    text = ",".join(value) if isinstance(value, list) else str(value)
+    out: list[DataSource] = []
+    for match in _DS_TOKEN.finditer(text):
+        ds = DATA_SOURCES.get(int(match.group(1)))
+        if ds is not None and ds not in out:
+            out.append(ds)
+    return out

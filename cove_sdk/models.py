@@ -1,0 +1,164 @@
+"""Cove Management and Reporting Service structures as attrs models.
+
+Statistics rows are not here: they are :class:`cove_sdk.statistics.StatisticsRow`, built
+without a per-field decoder because a page can hold 10,000 rows x 40 columns.
+
+The Reporting Service (``repserv_json`` on each storage node) has no public schema; its
+models follow what integrations were seen to read, and every field a server sends beyond
+those is kept in ``extra_fields``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backup_sdk.models import ModelConverter, UnixTime, WireModel, model, wire
+from cove_sdk.enums import PartnerLevel, PartnerState, SessionStatus
+
+__all__ = [
+    "AccountInfo",
+    "ChildPartner",
+    "HomeNodeInfo",
+    "PartnerInfo",
+    "ReportingError",
+    "ReportingSession",
+    "ServerInfo",
+    "UserInfo",
+    "converter",
+]
+
+
+@model
+class UserInfo(WireModel):
+    """The logged-in user (``Login`` result)."""
+
+    id: int = wire("Id", default=0)
+    name: str = wire("Name", default="")
+    partner_id: int = wire("PartnerId", default=0)
+    email_address: str | None = wire("EmailAddress", default=None)
+    full_name: str | None = wire("FullName", default=None)
+    first_name: str | None = wire("FirstName", default=None)
+    role_id: int | None = wire("RoleId", default=None)
+    flags: list[str] = wire("Flags", factory=list)
+    first_login_time: UnixTime | None = wire("FirstLoginTime", default=None)
+    last_login_time: UnixTime | None = wire("LastLoginTime", default=None)
+    two_factor_authentication_status: str | None = wire(
+        "TwoFactorAuthenticationStatus", default=None
+    )
+    password: str | None = wire("Password", default=None, secret=True)
+
+
+@model
+class PartnerInfo(WireModel):
+    """A partner (MSP, reseller, end customer, site)."""
+
+    id: int = wire("Id", default=0)
+    name: str = wire("Name", default="")
+    uid: str | None = wire("Uid", default=None)
+    level: PartnerLevel | None = wire("Level", default=None)
+    parent_id: int | None = wire("ParentId", default=None)
+    location_id: int | None = wire("LocationId", default=None)
+    state: PartnerState | None = wire("State", default=None)
+    service_type: str | None = wire("ServiceType", default=None)
+    child_service_types: list[str] = wire("ChildServiceTypes", factory=list)
+    country: str | None = wire("Country", default=None)
+    trial_expiration_time: UnixTime | None = wire("TrialExpirationTime", default=None)
+    trial_registration_time: UnixTime | None = wire("TrialRegistrationTime", default=None)
+    company: dict[str, Any] = wire("Company", factory=dict)
+
+
+@model
+class ChildPartner(WireModel):
+    """A node of ``EnumerateChildPartners``: the partner and (some of) its children."""
+
+    info: PartnerInfo = wire("Info", factory=PartnerInfo)
+    actual_child_count: int = wire("ActualChildCount", default=0)
+    children: list[ChildPartner] = wire("Children", factory=list)
+
+
+@model
+class AccountInfo(WireModel):
+    """A device account. ``token`` and ``password`` are secret (never shown)."""
+
+    id: int = wire("Id", default=0)
+    name: str = wire("Name", default="")
+    name_alias: str | None = wire("NameAlias", default=None)
+    partner_id: int = wire("PartnerId", default=0)
+    type: str | None = wire("Type", default=None)
+    product_id: int | None = wire("ProductId", default=None)
+    location_id: int | None = wire("LocationId", default=None)
+    storage_location_id: int | None = wire("StorageLocationId", default=None)
+    creation_time: UnixTime | None = wire("CreationTime", default=None)
+    #: 2147483647 on the wire means "never"; decoded as-is.
+    expiration_time: UnixTime | None = wire("ExpirationTime", default=None)
+    removal_time: UnixTime | None = wire("RemovalTime", default=None)
+    token: str | None = wire("Token", default=None, secret=True)
+    password: str | None = wire("Password", default=None, secret=True)
+
+
+@model
+class HomeNodeInfo(WireModel):
+    """Where a device's data lives (``GetAccountInfoById`` out-parameter)."""
+
+    common_info: dict[str, Any] = wire("CommonInfo", factory=dict)
+
+    @property
+    def host(self) -> str | None:
+        """The storage node ``host[:port]``."""
+        value = self.common_info.get("Host")
+        return str(value) if value else None
+
+
+@model
+class ServerInfo(WireModel):
+    """``GetServerInfo``: the service version, plus whatever else it reports."""
+
+    version: str = wire("Version", default="")
+
+
+@model
+class ReportingSession(WireModel):
+    """A backup/restore session from the storage node's Reporting Service (schema not
+    public: these are the fields integrations read; everything else is kept)."""
+
+    id: int = wire("Id", default=0)
+    plugin: int | None = wire("Plugin", default=None)
+    plugin_id: int | None = wire("PluginId", default=None)
+    status: SessionStatus = wire("Status", default=SessionStatus.NO_STATUS)
+    type: str | None = wire("Type", default=None)
+    start_time: UnixTime | None = wire("StartTime", default=None)
+    end_time: UnixTime | None = wire("EndTime", default=None)
+    backup_start_time: UnixTime | None = wire("BackupStartTime", default=None)
+    errors_count: int = wire("ErrorsCount", default=0)
+    selected_count: int = wire("SelectedCount", default=0)
+    selected_size: int = wire("SelectedSize", default=0)
+    changed_count: int = wire("ChangedCount", default=0)
+    changed_size: int = wire("ChangedSize", default=0)
+    new_count: int = wire("NewCount", default=0)
+    new_size: int = wire("NewSize", default=0)
+    sent_size: int = wire("SentSize", default=0)
+    deleted_count: int = wire("DeletedCount", default=0)
+    build_version: str | None = wire("BuildVersion", default=None)
+    flags: list[str] = wire("Flags", factory=list)
+
+    @property
+    def data_source_number(self) -> int | None:
+        """The plug-in number, which matches the ``D`` code of the data source."""
+        return self.plugin if self.plugin is not None else self.plugin_id
+
+
+@model
+class ReportingError(WireModel):
+    """An error of a session (``QueryErrors``): text, file, how many times."""
+
+    id: int = wire("Id", default=0)
+    session_id: int = wire("SessionId", default=0)
+    code: int | None = wire("Code", default=None)
+    count: int = wire("Count", default=1)
+    filename: str | None = wire("Filename", default=None)
+    text: str = wire("Text", default="")
+    time: UnixTime | None = wire("Time", default=None)
+
+
+#: Cove sends most numbers as strings; the converter accepts both.
+converter = ModelConverter("cove_sdk", numeric_strings=True)

@@ -1,0 +1,414 @@
+"""Rows of ``EnumerateAccountStatistics``, with typed access to their columns.
+
+A row arrives as ``{"AccountId", "PartnerId", "Flags", "Settings": [{"I1": "pc-01"}, ...]}``
+with every value a string. :class:`StatisticsRow` keeps the flattened settings as they came
+(``row.raw``) and converts a value only when it is asked for, so building a page of
+10,000 rows x 40 columns costs little more than the ``json.loads`` that produced it.
+
+Values are found whatever padding the server echoes: ``row.get("D9F0")`` finds a value
+that came back under ``D09F00`` and vice versa.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from backup_sdk.errors import ResponseDecodeError
+from backup_sdk.models import UnixTime
+from cove_sdk.columns import TOTAL, DataSource, canonical, data_source, parse_data_source_list
+from cove_sdk.enums import AccountFlag, AccountType, OSType, SessionStatus
+
+__all__ = ["DataSourceStats", "StatisticsPage", "StatisticsRow", "decode_page", "decode_totals"]
+
+Value = str | int | float | list[str] | None
+
+
+def _fail(what: str, code: str, value: Any, account: Any = None) -> ResponseDecodeError:
+    return ResponseDecodeError(
+        f"column {code} is not {what}: {value!r}"[:200],
+        vendor="cove_sdk",
+        model="StatisticsRow",
+        path=f"$[AccountId={account}].Settings.{code}",
+        excerpt=None,
+    )
+
+
+class StatisticsRow:
+    """One device of ``EnumerateAccountStatistics`` (``SelectionMode`` Merged).
+
+    Attributes:
+        account_id: the device's account id.
+        partner_id: the partner (customer/site) it belongs to.
+        flags: row flags (``AutoDeployed``...), empty when the server sends null.
+        raw: the settings flattened to ``{code as echoed: value}``, exactly as received.
+    """
+
+    __slots__ = ("_canon", "account_id", "extra_fields", "flags", "partner_id", "raw")
+
+    def __init__(
+        self,
+        account_id: int,
+        partner_id: int,
+        flags: list[AccountFlag],
+        raw: dict[str, Value],
+        extra_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.account_id = account_id
+        self.partner_id = partner_id
+        self.flags = flags
+        self.raw = raw
+        self.extra_fields = extra_fields or {}
+        self._canon: dict[str, str] | None = None
+
+    def __repr__(self) -> str:
+        name = self.raw.get("I1") or self.raw.get("AN") or ""
+        return (
+            f"StatisticsRow(account_id={self.account_id}, name={name!r}, columns={len(self.raw)})"
+        )
+
+    # -- raw access --------------------------------------------------------------------------
+
+    def get(self, code: str, default: Value = None) -> Value:
+        """The raw value of a column, found whatever padding either side used."""
+        if code in self.raw:
+            return self.raw[code]
+        if self._canon is None:
+            self._canon = {canonical(k): k for k in self.raw}
+        key = self._canon.get(canonical(code))
+        return self.raw[key] if key is not None else default
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self.get(code, _MISSING) is not _MISSING  # type: ignore[arg-type]
+
+    def text(self, code: str) -> str | None:
+        """A column as text (a multi-valued column is joined with commas)."""
+        value = self.get(code)
+        if value is None:
+            return None
+        if isinstance(value, list):
+            return ",".join(str(v) for v in value)
+        return str(value)
+
+    def integer(self, code: str) -> int | None:
+        """A numeric column as int (empty -> None).
+
+        Raises:
+            ResponseDecodeError: the value is not a number.
+        """
+        value = self.get(code)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise _fail("a number", code, value, self.account_id)
+        if isinstance(value, int):
+            return value
+        try:
+            return int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            try:
+                number = float(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise _fail("a number", code, value, self.account_id) from None
+            if number.is_integer():
+                return int(number)
+            raise _fail("a whole number", code, value, self.account_id) from None
+
+    def time(self, code: str) -> UnixTime | None:
+        """A timestamp column as an aware UTC datetime; 0 or empty (never, or a session
+        still running) -> None.
+
+        Raises:
+            ResponseDecodeError: the value is not a timestamp.
+        """
+        seconds = self.integer(code)
+        if not seconds:
+            return None
+        try:
+            return UnixTime.from_raw(seconds)
+        except ValueError:
+            raise _fail("a timestamp", code, seconds, self.account_id) from None
+
+    def status(self, code: str) -> SessionStatus | None:
+        """A session-status column (``F00``, ``F16``, ``F17``) as :class:`SessionStatus`."""
+        value = self.get(code)
+        if value is None or value == "":
+            return None
+        try:
+            return SessionStatus(value if not isinstance(value, list) else value[0])
+        except ValueError:
+            raise _fail("a session status", code, value, self.account_id) from None
+
+    # -- device properties -------------------------------------------------------------------
+
+    @property
+    def device_name(self) -> str | None:
+        """``I1`` device (account) name."""
+        return self.text("I1")
+
+    @property
+    def computer_name(self) -> str | None:
+        """``I18`` computer name."""
+        return self.text("I18")
+
+    @property
+    def customer(self) -> str | None:
+        """``I8`` customer (partner) name."""
+        return self.text("I8")
+
+    @property
+    def used_storage(self) -> int | None:
+        """``I14`` used storage, in bytes."""
+        return self.integer("I14")
+
+    @property
+    def last_contact(self) -> UnixTime | None:
+        """``I6`` last time the device was in touch (UTC)."""
+        return self.time("I6")
+
+    @property
+    def created(self) -> UnixTime | None:
+        """``I4`` creation date (UTC)."""
+        return self.time("I4")
+
+    @property
+    def os_type(self) -> OSType | None:
+        """``I32`` workstation/server."""
+        value = self.integer("I32")
+        return None if value is None else OSType(value)
+
+    @property
+    def account_type(self) -> AccountType | None:
+        """``I59`` Backup Manager or Microsoft 365."""
+        value = self.integer("I59")
+        return None if value is None else AccountType(value)
+
+    @property
+    def data_sources(self) -> list[DataSource]:
+        """``I78`` active data sources, in any of the formats servers send."""
+        value = self.get("I78")
+        return parse_data_source_list(value if isinstance(value, str | list) else None)
+
+    # -- statistics --------------------------------------------------------------------------
+
+    def source(self, source: int | str | DataSource) -> DataSourceStats:
+        """Statistics of one data source of this device (``D1``, ``"D01"``, ``19``...)."""
+        return DataSourceStats(self, data_source(source))
+
+    @property
+    def total(self) -> DataSourceStats:
+        """The ``D9`` "Total" view (newest results across the device's sources)."""
+        return DataSourceStats(self, TOTAL)
+
+    def per_source(self) -> dict[str, DataSourceStats]:
+        """A view per active data source (``I78``), keyed by ``D`` code."""
+        return {ds.code: DataSourceStats(self, ds) for ds in self.data_sources}
+
+    def to_record(self) -> dict[str, Any]:
+        """A flat dict for DataFrames: ids plus every column as received."""
+        return {"AccountId": self.account_id, "PartnerId": self.partner_id, **self.raw}
+
+
+_MISSING: Any = object()
+
+
+class DataSourceStats:
+    """The statistics fields (``F`` codes) of one data source of one device."""
+
+    __slots__ = ("_row", "source")
+
+    def __init__(self, row: StatisticsRow, source: DataSource) -> None:
+        self._row = row
+        self.source = source
+
+    def __repr__(self) -> str:
+        return (
+            f"DataSourceStats({self.source.code} {self.source.name}, status={self.last_status!r})"
+        )
+
+    def _code(self, field: int) -> str:
+        return f"D{self.source.number}F{field}"
+
+    def value(self, field: int) -> Value:
+        """The raw value of field ``F<field>`` for this source."""
+        return self._row.get(self._code(field))
+
+    @property
+    def last_status(self) -> SessionStatus | None:
+        """``F00`` status of the last session."""
+        return self._row.status(self._code(0))
+
+    @property
+    def last_session(self) -> UnixTime | None:
+        """``F15`` time of the last session (None while a session is running)."""
+        return self._row.time(self._code(15))
+
+    @property
+    def last_success(self) -> UnixTime | None:
+        """``F09`` time of the last successful session."""
+        return self._row.time(self._code(9))
+
+    @property
+    def last_completed(self) -> UnixTime | None:
+        """``F18`` time of the last completed session."""
+        return self._row.time(self._code(18))
+
+    @property
+    def last_completed_status(self) -> SessionStatus | None:
+        """``F17`` status of the last completed session."""
+        return self._row.status(self._code(17))
+
+    @property
+    def errors(self) -> int | None:
+        """``F06`` error count of the last session."""
+        return self._row.integer(self._code(6))
+
+    @property
+    def duration(self) -> timedelta | None:
+        """``F12`` duration of the last session."""
+        seconds = self._row.integer(self._code(12))
+        return None if seconds is None else timedelta(seconds=seconds)
+
+    @property
+    def selected_size(self) -> int | None:
+        """``F03`` bytes selected in the last session."""
+        return self._row.integer(self._code(3))
+
+    @property
+    def processed_size(self) -> int | None:
+        """``F04`` bytes processed in the last session."""
+        return self._row.integer(self._code(4))
+
+    @property
+    def sent_size(self) -> int | None:
+        """``F05`` bytes sent in the last session."""
+        return self._row.integer(self._code(5))
+
+    @property
+    def protected_size(self) -> int | None:
+        """``F07`` protected bytes."""
+        return self._row.integer(self._code(7))
+
+    @property
+    def selected_count(self) -> int | None:
+        """``F01`` items selected in the last session."""
+        return self._row.integer(self._code(1))
+
+    @property
+    def colour_bar(self) -> str | None:
+        """``F08`` colour bar of the last 28 days (undocumented encoding, kept as text)."""
+        return self._row.text(self._code(8))
+
+    def is_stale(self, now: datetime, max_age: timedelta = timedelta(hours=24)) -> bool:
+        """No successful session within ``max_age`` of ``now`` (never counts as stale)."""
+        success = self.last_success
+        return success is None or now - success > max_age
+
+
+class StatisticsPage(list[StatisticsRow]):
+    """A page of rows; ``totals`` holds the ``Totals`` results keyed by expression."""
+
+    totals: dict[str, Value]
+
+    def __init__(self, rows: Iterable[StatisticsRow] = (), totals: dict[str, Value] | None = None):
+        super().__init__(rows)
+        self.totals = totals or {}
+
+
+def _flags(value: Any, account: Any) -> list[AccountFlag]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ResponseDecodeError(
+            f"Flags is not a list: {value!r}"[:200],
+            vendor="cove_sdk",
+            model="StatisticsRow",
+            path=f"$[AccountId={account}].Flags",
+        )
+    return [AccountFlag(str(v)) for v in value]
+
+
+def _row(item: Any, index: int) -> StatisticsRow:
+    if not isinstance(item, Mapping):
+        raise ResponseDecodeError(
+            f"a statistics row is not an object: {item!r}"[:200],
+            vendor="cove_sdk",
+            model="StatisticsRow",
+            path=f"$[{index}]",
+        )
+    settings = item.get("Settings")
+    raw: dict[str, Value] = {}
+    if settings is not None:
+        if not isinstance(settings, list):
+            raise ResponseDecodeError(
+                "Settings is not a list of one-key objects",
+                vendor="cove_sdk",
+                model="StatisticsRow",
+                path=f"$[{index}].Settings",
+            )
+        try:
+            for entry in settings:
+                raw.update(entry)  # later wins, as every known client does
+        except (TypeError, ValueError):
+            raise ResponseDecodeError(
+                "Settings holds something other than one-key objects",
+                vendor="cove_sdk",
+                model="StatisticsRow",
+                path=f"$[{index}].Settings",
+            ) from None
+    account = item.get("AccountId")
+    try:
+        account_id = int(account)  # type: ignore[arg-type]
+        partner_id = int(item.get("PartnerId") or 0)
+    except (TypeError, ValueError):
+        raise ResponseDecodeError(
+            f"AccountId/PartnerId are not numbers: {account!r}",
+            vendor="cove_sdk",
+            model="StatisticsRow",
+            path=f"$[{index}].AccountId",
+        ) from None
+    extra = {k: v for k, v in item.items() if k not in _ROW_KEYS}
+    return StatisticsRow(account_id, partner_id, _flags(item.get("Flags"), account), raw, extra)
+
+
+_ROW_KEYS = frozenset({"AccountId", "PartnerId", "Flags", "Settings"})
+
+
+def decode_totals(value: Any) -> dict[str, Value]:
+    """``totalStatistics`` (a list of one-key objects, or null) keyed by expression."""
+    if value is None:
+        return {}
+    if not isinstance(value, list):
+        raise ResponseDecodeError(
+            "totalStatistics is not a list", vendor="cove_sdk", model="Totals", path="$"
+        )
+    out: dict[str, Value] = {}
+    for entry in value:
+        if not isinstance(entry, Mapping):
+            raise ResponseDecodeError(
+                f"a total is not an object: {entry!r}"[:200],
+                vendor="cove_sdk",
+                model="Totals",
+                path="$",
+            )
+        out.update(entry)
+    return out
+
+
+def decode_page(rows: Any, totals: Any = None) -> StatisticsPage:
+    """Build a page from ``result.result`` and ``result.totalStatistics``.
+
+    Raises:
+        ResponseDecodeError: the payload does not have the documented shape.
+    """
+    if rows is None:
+        return StatisticsPage([], decode_totals(totals))
+    if not isinstance(rows, list):
+        raise ResponseDecodeError(
+            f"statistics are not a list: {type(rows).__name__}",
+            vendor="cove_sdk",
+            model="StatisticsRow",
+            path="$",
+        )
+    return StatisticsPage((_row(item, i) for i, item in enumerate(rows)), decode_totals(totals))
