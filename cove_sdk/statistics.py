@@ -80,7 +80,7 @@ class StatisticsRow:
         return self.raw[key] if key is not None else default
 
     def __contains__(self, code: object) -> bool:
-        return isinstance(code, str) and self.get(code, _MISSING) is not _MISSING  # type: ignore[arg-type]
+        return isinstance(code, str) and self.get(code, _MISSING) is not _MISSING
 
     def text(self, code: str) -> str | None:
         """A column as text (a multi-valued column is joined with commas)."""
@@ -136,7 +136,8 @@ class StatisticsRow:
         if value is None or value == "":
             return None
         try:
-            return SessionStatus(value if not isinstance(value, list) else value[0])
+            first: Any = value[0] if isinstance(value, list) and value else value
+            return SessionStatus(first)
         except ValueError:
             raise _fail("a session status", code, value, self.account_id) from None
 
