@@ -180,7 +180,7 @@ def _compare(a: Any, op: str, b: Any) -> bool:
         left, right = str(a), str(b)
         if op not in ("==", "!="):
             return False
-    return {
+    outcome: bool = {
         "==": left == right,
         "!=": left != right,
         ">": left > right,
@@ -188,6 +188,7 @@ def _compare(a: Any, op: str, b: Any) -> bool:
         ">=": left >= right,
         "<=": left <= right,
     }[op]
+    return outcome
 
 
 def _comparison(left: tuple[str, Any], op: str, right: tuple[str, Any]) -> Expression:

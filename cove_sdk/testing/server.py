@@ -602,7 +602,7 @@ def _total(expression: str, devices: list[Device], now: float) -> str:
     for device in devices:
         value = device.value(canonical(inner))
         if value not in (None, ""):
-            values.append(float(value))  # type: ignore[arg-type]
+            values.append(float(value))
     if not values:
         return "0"
     result = {"SUM": sum(values), "MIN": min(values), "MAX": max(values)}[name]
