@@ -125,7 +125,7 @@ def test_unknown_method(sim: CoveSimulator) -> None:
 )
 def test_filter_language(text: str, values: dict[str, Any], expected: bool) -> None:
     test = parse_filter(text, now=1_795_000_100)
-    assert test(lambda code: values.get(code)) is expected
+    assert test(values.get) is expected
 
 
 @pytest.mark.parametrize("text", ["I1 in (1,2)", "I1 ==", "(I1 == 1", "I1 == 1 junk", "I1 ~ 'x'"])
