@@ -14,6 +14,7 @@ working code), so:
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from typing import Final
 
@@ -314,6 +315,7 @@ def column(
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical(code: str) -> str:
     """One key for every spelling of a column code (padding and case ignored).
 
