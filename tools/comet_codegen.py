@@ -293,6 +293,8 @@ def _param_signature(types: Types, op: dict[str, Any]) -> tuple[list[str], list[
         attr = snake(p["name"])
         if op["encoding"].startswith("multipart") and p["name"] == "upload":
             py = "bytes | BinaryIO"
+        elif p["type"] == "int" and "timestamp" in p["description"].lower():
+            py = "int | datetime"  # unix seconds, or an aware datetime
         else:
             py = types.py(p["type"])
         if p["optional"]:
@@ -322,6 +324,7 @@ def gen_methods(spec: dict[str, Any]) -> str:
         "from __future__ import annotations",
         "",
         "from collections.abc import Iterator",
+        "from datetime import datetime",
         "from typing import Any, BinaryIO",
         "",
         "from comet_sdk._generated import models as m",
