@@ -50,7 +50,20 @@ _STATUS_MIX = [
     (7007, 1),
     (7000, 1),
 ]
-_CLASSIFICATIONS = [(4001, 85), (4002, 4), (4003, 6), (4010, 3), (4006, 2)]
+_CLASSIFICATIONS = [
+    (4001, 850),
+    (4002, 40),
+    (4003, 60),
+    (4010, 30),
+    (4006, 20),
+    (4000, 1),
+    (4004, 3),
+    (4005, 2),
+    (4007, 5),
+    (4008, 1),
+    (4009, 3),
+    (4011, 1),
+]
 _ERRORS = [
     "Couldn't access 'C:\\Users\\Public\\locked.pst': The process cannot access the file",
     "Storage vault is over quota",
@@ -270,10 +283,20 @@ class CometSimulator(SimulatorServer):
                 "Destinations": {
                     vault: {"Description": "Cloud vault", "DestinationType": 1003, "Statistics": {}}
                 },
-                "BackupRules": {},
+                "BackupRules": {
+                    _guid(rng): {
+                        "Description": "Nightly",
+                        "Source": next(iter(items)),
+                        "Destination": vault,
+                        "Schedules": [
+                            {"FrequencyType": 8011, "SecondsPast": 7_200, "RandomDelaySecs": 300}
+                        ],
+                        "EventTriggers": {},
+                    }
+                },
                 "CreateTime": now - 90 * 86_400,
                 # a setting newer than this SDK: a read-modify-write must keep it
-                "FutureSettings": {"AlwaysKeepMe": True, "Tiers": []},
+                "FutureSettings": {"AlwaysKeepMe": True, "Tiers": [], "Limits": {}},
             }
         span = int(self.fleet.days * 86_400)
         for i in range(self.fleet.jobs):
@@ -299,7 +322,8 @@ class CometSimulator(SimulatorServer):
         for i in range(self.fleet.running):
             username, device, item, vault = user_items[i % len(user_items)]
             start = now - rng.randrange(60, 3_600)
-            self._add_job(self._job(rng, username, device, item, vault, start, 0, 6001))
+            status = 6002 if i % 4 == 3 else 6001  # some "revived" after looking abandoned
+            self._add_job(self._job(rng, username, device, item, vault, start, 0, status))
 
     def _job(
         self,
@@ -331,7 +355,7 @@ class CometSimulator(SimulatorServer):
             "TotalChunks": size // 4_000_000,
             "UploadSize": size // rng.randrange(20, 200),
             "DownloadSize": 0,
-            "CancellationID": _guid(rng) if status == 6001 else "",
+            "CancellationID": _guid(rng) if 6000 <= status < 7000 else "",
             "Progress": {
                 "Counter": 1,
                 "SentTime": start,

@@ -176,7 +176,10 @@ def test_profile_read_modify_write_keeps_unknown_fields(
     assert after["AccountName"] == "Renamed Ltd"
     assert after["FutureSettings"] == before["FutureSettings"]
     assert _contains(after["Sources"], before["Sources"]), "nothing nested was lost"
-    assert after["BackupRules"] == {}, "an empty object stays an object, not []"
+    assert after["FutureSettings"]["Limits"] == {}, "an empty object stays an object"
+    assert after["FutureSettings"]["Tiers"] == [], "an empty list stays a list"
+    rule = next(iter(after["BackupRules"].values()))
+    assert isinstance(rule["EventTriggers"], dict)
 
 
 def _contains(big: Any, small: Any) -> bool:
