@@ -44,3 +44,21 @@ def _block_network() -> Iterator[None]:
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def load_example() -> Any:
+    """Import one of ``examples/*.py`` by file name (they are scripts, not a package)."""
+    import importlib.util
+    from pathlib import Path
+
+    def load(name: str) -> Any:
+        path = Path(__file__).resolve().parents[1] / "examples" / name
+        spec = importlib.util.spec_from_file_location(f"example_{path.stem}", path)
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

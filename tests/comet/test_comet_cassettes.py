@@ -6,11 +6,10 @@ Re-record (against the simulator):
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -25,16 +24,7 @@ PASSWORD = "Comet-Canary-Pw-7731"
 NOW = 1_795_000_000
 
 
-def _example() -> ModuleType:
-    path = HERE.parents[1] / "examples" / "comet_import.py"
-    spec = importlib.util.spec_from_file_location("comet_import_example", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_24h_import_replays(caplog: pytest.LogCaptureFixture) -> None:
+def test_24h_import_replays(load_example: Any, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="comet_sdk")
     clock = SimClock(start=NOW, frozen=True)
     fleet = CometFleetSpec(users=4, jobs=40, days=1.5, seed=9)
@@ -43,7 +33,9 @@ def test_24h_import_replays(caplog: pytest.LogCaptureFixture) -> None:
         use_cassette(CASSETTE),
     ):
         client = CometAdminClient(sim.url, sim.admin_username, PASSWORD)
-        lines = _example().import_last_day(client, datetime.fromtimestamp(NOW, timezone.utc))
+        lines = load_example("comet_import.py").import_last_day(
+            client, datetime.fromtimestamp(NOW, timezone.utc)
+        )
     assert lines[0].split()[1:5] == ["jobs", "in", "24", "h:"]
     assert int(lines[0].split()[0]) > 0
     assert any("FAILED_" in line for line in lines)

@@ -9,11 +9,10 @@ Against a real tenant (the answers will differ; the assertions here are for the 
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -27,18 +26,9 @@ CASSETTE = HERE / "cassettes" / "cove_monitoring_run.yaml"
 PASSWORD = "Cove-Canary-Pw-5512"
 
 
-def _example() -> ModuleType:
-    path = HERE.parents[1] / "examples" / "cove_monitor.py"
-    spec = importlib.util.spec_from_file_location("cove_monitor_example", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_monitoring_run_replays(caplog: pytest.LogCaptureFixture) -> None:
+def test_monitoring_run_replays(load_example: Any, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="cove_sdk")
-    example = _example()
+    example = load_example("cove_monitor.py")
     real_tenant = record_mode() != "none" and os.environ.get("COVE_PARTNER")
     if real_tenant:
         client = CoveClient.from_env()

@@ -6,10 +6,9 @@ Re-record (against the simulator):
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -23,18 +22,11 @@ CASSETTE = HERE / "cassettes" / "npm_backup_restore_round_trip.yaml"
 PASSWORD = "Cassette-Canary-Pw-8841"
 
 
-def _example() -> ModuleType:
-    path = HERE.parents[1] / "examples" / "npm_backup_restore.py"
-    spec = importlib.util.spec_from_file_location("npm_backup_restore_example", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_round_trip_replays_from_cassette(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_round_trip_replays_from_cassette(
+    load_example: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG, logger="npm_backup_sdk")
-    example = _example()
+    example = load_example("npm_backup_restore.py")
     clock = SimClock(start=1_795_000_000, frozen=True)
     recording = record_mode() != "none"
     with (
