@@ -127,8 +127,16 @@ def wire_name(cls: type[Any], field_name: str) -> str:
 def to_record(obj: Any) -> dict[str, Any]:
     """A flat ``{python_name: value}`` dict of a model (for DataFrames and CSV).
 
-    Nested models are left as objects; unknown wire fields are not included.
+    Nested models are left as objects; unknown wire fields are not included. Objects that
+    are not attrs models but have a ``to_record()`` method (Cove statistics rows, backup
+    runs) are asked for their own.
     """
+    if not attrs.has(type(obj)):
+        own = getattr(obj, "to_record", None)
+        if callable(own):
+            record: dict[str, Any] = own()
+            return record
+        raise TypeError(f"cannot make a record of a {type(obj).__name__}")
     return {a.name: getattr(obj, a.name) for a in attrs.fields(type(obj)) if a.name != _EXTRA}
 
 

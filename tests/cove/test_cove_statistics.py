@@ -151,3 +151,23 @@ def test_decoding_never_raises_anything_but_backup_sdk_errors(page: Any, totals:
                 access(row)
             except BackupSDKError:
                 pass
+
+
+def test_rows_become_cross_vendor_runs_and_records() -> None:
+    from backup_sdk.models import to_record
+    from backup_sdk.runs import RunStatus, stale_devices
+    from cove_sdk.runs import to_backup_runs
+
+    settings = [{"I1": "pc-01"}, {"I8": "Acme"}, {"I78": "D01D07"}]
+    settings += [{"D01F00": "5"}, {"D01F15": "1700000000"}, {"D01F12": "600"}, {"D1F3": "10"}]
+    settings += [{"D07F00": "2"}, {"D07F15": "1700000100"}, {"D07F06": "3"}]
+    (row,) = decode_page([{"AccountId": 42, "PartnerId": 1, "Settings": settings}])
+    runs = {r.data_source: r for r in to_backup_runs(row)}
+    assert runs["Files and Folders"].status is RunStatus.SUCCESS
+    assert runs["Files and Folders"].duration == timedelta(minutes=10)
+    assert runs["VssSystemState"].status is RunStatus.FAILED
+    assert runs["VssSystemState"].errors == 3
+    assert {r.device_id for r in runs.values()} == {"42"}
+    now = datetime(2023, 11, 15, tzinfo=timezone.utc)
+    assert stale_devices(runs.values(), now=now) == []
+    assert to_record(row)["I1"] == "pc-01"
