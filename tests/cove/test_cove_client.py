@@ -234,3 +234,19 @@ def test_from_env_and_configuration() -> None:
     )
     assert client.base_url == "https://cove.example/jsonapi"
     assert CoveClient("P", "u", "p").base_url == "https://api.backup.management/jsonapi"
+
+
+def test_vendor_errors_pickle_with_their_details() -> None:
+    import pickle
+
+    err = ColumnsRefusedError(
+        "refused",
+        vendor="cove_sdk",
+        code=13501,
+        operation="EnumerateAccountStatistics",
+        columns=["I14"],
+    )
+    back = pickle.loads(pickle.dumps(err))
+    assert back.columns == ["I14"]
+    assert back.code == 13501
+    assert str(back) == str(err)
