@@ -3,18 +3,46 @@
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, ClassVar
 
 import requests
-from typing_extensions import Self
+from typing_extensions import Self, TypedDict, Unpack
 
 from backup_sdk.redaction import redact_url
 from backup_sdk.transport import NOT_GIVEN, Hooks, NotGiven, RetryPolicy, Timeout, Transport
 
-__all__ = ["BaseClient"]
+__all__ = ["BaseClient", "ClientOptions"]
+
+
+class ClientOptions(TypedDict, total=False):
+    """Transport settings every client accepts as keyword arguments.
+
+    Attributes:
+        timeout: seconds (read; connect is capped at 5 s), a ``(connect, read)`` pair or a
+            :class:`~backup_sdk.transport.Timeout`. Never unbounded. Default 5 s / 60 s.
+        retry: a :class:`~backup_sdk.transport.RetryPolicy`; ``RetryPolicy.none()`` disables.
+        session: your own ``requests.Session`` (proxies, adapters, mTLS set up your way);
+            it is not closed with the client.
+        proxies, verify, cert: as in ``requests``; ``verify`` may be a CA bundle path, and
+            ``False`` warns (:class:`~backup_sdk.transport.InsecureTransportWarning`).
+        headers: extra headers on every request.
+        hooks: :class:`~backup_sdk.transport.Hooks` for metrics and tracing.
+        sleep: replaces ``time.sleep`` between retries (tests).
+        rng: random source for the backoff jitter (tests).
+    """
+
+    timeout: Timeout | float | tuple[float, float]
+    retry: RetryPolicy | None
+    session: requests.Session | None
+    proxies: Mapping[str, str] | None
+    verify: bool | str
+    cert: str | tuple[str, str] | None
+    headers: Mapping[str, str] | None
+    hooks: Hooks | None
+    sleep: Callable[[float], None]
+    rng: random.Random | None
 
 
 class BaseClient:
@@ -26,47 +54,13 @@ class BaseClient:
 
     Args:
         base_url: the API root (``https://...``).
-        timeout: seconds (read; connect is capped at 5 s), a ``(connect, read)`` pair or a
-            :class:`~backup_sdk.transport.Timeout`. Never unbounded.
-        retry: a :class:`~backup_sdk.transport.RetryPolicy`; ``RetryPolicy.none()`` disables.
-        session: your own ``requests.Session`` (proxies, adapters, mTLS set up your way).
-        proxies, verify, cert: as in ``requests``; ``verify`` may be a CA bundle path.
-        headers: extra headers on every request.
-        hooks: :class:`~backup_sdk.transport.Hooks` for metrics and tracing.
-        sleep: replaces ``time.sleep`` between retries (tests).
+        **options: the transport settings of :class:`ClientOptions`.
     """
 
     package: ClassVar[str] = "backup_sdk"
 
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        timeout: Timeout | float | tuple[float, float] = Timeout(),  # noqa: B008 - frozen
-        retry: RetryPolicy | None = None,
-        session: requests.Session | None = None,
-        proxies: Mapping[str, str] | None = None,
-        verify: bool | str = True,
-        cert: str | tuple[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        hooks: Hooks | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: random.Random | None = None,
-    ) -> None:
-        self._transport = Transport(
-            base_url,
-            package=self.package,
-            timeout=timeout,
-            retry=retry,
-            session=session,
-            proxies=proxies,
-            verify=verify,
-            cert=cert,
-            headers=headers,
-            hooks=hooks,
-            sleep=sleep,
-            rng=rng,
-        )
+    def __init__(self, *, base_url: str, **options: Unpack[ClientOptions]) -> None:
+        self._transport = Transport(base_url, package=self.package, **options)
 
     @property
     def base_url(self) -> str:

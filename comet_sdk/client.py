@@ -18,14 +18,14 @@ import functools
 import os
 import re
 import threading
-import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, BinaryIO, TypeVar
 
 import requests
+from typing_extensions import Unpack
 
-from backup_sdk.client import BaseClient
+from backup_sdk.client import BaseClient, ClientOptions
 from backup_sdk.errors import (
     APIError,
     AuthenticationError,
@@ -37,9 +37,6 @@ from backup_sdk.models import WireModel
 from backup_sdk.redaction import Secret, remember_secret
 from backup_sdk.transport import (
     CallInfo,
-    Hooks,
-    RetryPolicy,
-    Timeout,
     iter_content,
     parse_json,
     raise_for_http_status,
@@ -107,8 +104,8 @@ class CometAdminClient(BaseClient, GeneratedMethods):
         session_key: an existing admin session key.
         use_session: start a session on first use and reuse its key.
 
-    The other arguments (timeout, retry, session, proxies, verify, cert, headers, hooks,
-    sleep) are those of :class:`backup_sdk.BaseClient`.
+    ``**options`` are the transport settings of :class:`backup_sdk.client.ClientOptions`
+    (timeout, retry, session, proxies, verify, cert, headers, hooks, sleep).
 
     Raises:
         ConfigurationError: no password and no session key.
@@ -125,32 +122,13 @@ class CometAdminClient(BaseClient, GeneratedMethods):
         totp: str | None = None,
         session_key: str | None = None,
         use_session: bool = False,
-        timeout: Timeout | float | tuple[float, float] = Timeout(),  # noqa: B008 - frozen
-        retry: RetryPolicy | None = None,
-        session: requests.Session | None = None,
-        proxies: Mapping[str, str] | None = None,
-        verify: bool | str = True,
-        cert: str | tuple[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        hooks: Hooks | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        **options: Unpack[ClientOptions],
     ) -> None:
         if not username:
             raise ConfigurationError("username is required")
         if password is None and session_key is None:
             raise ConfigurationError("give password=... or session_key=...")
-        super().__init__(
-            base_url=base_url,
-            timeout=timeout,
-            retry=retry,
-            session=session,
-            proxies=proxies,
-            verify=verify,
-            cert=cert,
-            headers=headers,
-            hooks=hooks,
-            sleep=sleep,
-        )
+        super().__init__(base_url=base_url, **options)
         self.username = username
         self._password = Secret(password) if password is not None else None
         self._totp = Secret(totp) if totp else None

@@ -20,12 +20,13 @@ from typing import Any
 
 import attrs
 import requests
+from typing_extensions import Unpack
 
-from backup_sdk.client import BaseClient
+from backup_sdk.client import BaseClient, ClientOptions
 from backup_sdk.errors import ConfigurationError, PermissionDeniedError, ResponseDecodeError
 from backup_sdk.pagination import OffsetPaginator
 from backup_sdk.redaction import Secret, remember_secret
-from backup_sdk.transport import CallInfo, Hooks, RetryPolicy, Timeout, parse_json
+from backup_sdk.transport import CallInfo, parse_json
 from cove_sdk.errors import (
     SECURITY_REFUSAL,
     ColumnsRefusedError,
@@ -82,8 +83,8 @@ class CoveClient(BaseClient):
             (default ``https://<home node host>/repserv_json``).
         clock: monotonic seconds, for the visa age (tests pass a fake).
 
-    The other arguments (timeout, retry, session, proxies, verify, cert, headers, hooks,
-    sleep) are those of :class:`backup_sdk.BaseClient`.
+    ``**options`` are the transport settings of :class:`backup_sdk.client.ClientOptions`
+    (timeout, retry, session, proxies, verify, cert, headers, hooks, sleep).
     """
 
     package = "cove_sdk"
@@ -97,31 +98,12 @@ class CoveClient(BaseClient):
         base_url: str = DEFAULT_URL,
         visa_refresh: float = 14 * 60,
         reporting_url: str | None = None,
-        timeout: Timeout | float | tuple[float, float] = Timeout(),  # noqa: B008 - frozen
-        retry: RetryPolicy | None = None,
-        session: requests.Session | None = None,
-        proxies: Mapping[str, str] | None = None,
-        verify: bool | str = True,
-        cert: str | tuple[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        hooks: Hooks | None = None,
-        sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        **options: Unpack[ClientOptions],
     ) -> None:
         if not username or not password:
             raise ConfigurationError("username and password are required")
-        super().__init__(
-            base_url=base_url,
-            timeout=timeout,
-            retry=retry,
-            session=session,
-            proxies=proxies,
-            verify=verify,
-            cert=cert,
-            headers=headers,
-            hooks=hooks,
-            sleep=sleep,
-        )
+        super().__init__(base_url=base_url, **options)
         self.partner = partner
         self.username = username
         self._password = Secret(password)

@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import requests
+from typing_extensions import Unpack
 
-from backup_sdk.client import BaseClient
+from backup_sdk.client import BaseClient, ClientOptions
 from backup_sdk.errors import (
     APIError,
     AuthenticationError,
@@ -30,9 +31,6 @@ from backup_sdk.errors import (
 from backup_sdk.redaction import Secret, remember_secret
 from backup_sdk.transport import (
     CallInfo,
-    Hooks,
-    RetryPolicy,
-    Timeout,
     iter_content,
     parse_json,
 )
@@ -108,18 +106,10 @@ class NpmBackupClient(BaseClient):
         access_token: str | None = None,
         refresh_token: str | None = None,
         basic_auth: bool = False,
-        verify: bool | str = True,
         paths: Mapping[str, str] | None = None,
         refresh_margin: float = 60.0,
-        timeout: Timeout | float | tuple[float, float] = Timeout(),  # noqa: B008 - frozen
-        retry: RetryPolicy | None = None,
-        session: requests.Session | None = None,
-        proxies: Mapping[str, str] | None = None,
-        cert: str | tuple[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        hooks: Hooks | None = None,
-        sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        **options: Unpack[ClientOptions],
     ) -> None:
         if (host is None) == (base_url is None):
             raise ConfigurationError("give the appliance as host=... or base_url=..., not both")
@@ -133,18 +123,8 @@ class NpmBackupClient(BaseClient):
         unknown = set(paths or {}) - set(DEFAULT_PATHS)
         if unknown:
             raise ConfigurationError(f"unknown path keys: {', '.join(sorted(unknown))}")
-        super().__init__(
-            base_url=root,
-            timeout=timeout,
-            retry=retry,
-            session=session,
-            proxies=proxies,
-            verify=verify,
-            cert=cert,
-            headers={"Accept": "application/json", **(headers or {})},
-            hooks=hooks,
-            sleep=sleep,
-        )
+        options["headers"] = {"Accept": "application/json", **(options.get("headers") or {})}
+        super().__init__(base_url=root, **options)
         self._username = username
         self._password = Secret(password) if password else None
         self._basic = basic_auth

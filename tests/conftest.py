@@ -37,6 +37,16 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
     return _real_connect_ex(self, address)
 
 
+@pytest.fixture(autouse=True)
+def _clean_secrets() -> Iterator[None]:
+    """Each test starts with no remembered secret values (see backup_sdk.redaction)."""
+    from backup_sdk.redaction import forget_secrets
+
+    forget_secrets()
+    yield
+    forget_secrets()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _block_network() -> Iterator[None]:
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from backup_sdk.redaction import forget_secrets
 from backup_sdk.testing import SimRequest, SimResponse, SimulatorServer, json_response
 
 
@@ -32,10 +31,3 @@ class EchoSimulator(SimulatorServer):
 def echo() -> Iterator[EchoSimulator]:
     with EchoSimulator() as sim:
         yield sim
-
-
-@pytest.fixture(autouse=True)
-def _clean_secrets() -> Iterator[None]:
-    forget_secrets()
-    yield
-    forget_secrets()

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from backup_sdk.redaction import forget_secrets
 from comet_sdk import CometAdminClient
 from comet_sdk.testing import CometFleetSpec, CometSimulator
 
@@ -19,10 +18,3 @@ def sim() -> Iterator[CometSimulator]:
 def client(sim: CometSimulator) -> Iterator[CometAdminClient]:
     with CometAdminClient(sim.url, sim.admin_username, sim.admin_password) as c:
         yield c
-
-
-@pytest.fixture(autouse=True)
-def _clean_secrets() -> Iterator[None]:
-    forget_secrets()
-    yield
-    forget_secrets()

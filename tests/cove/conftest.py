@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from backup_sdk.redaction import forget_secrets
 from cove_sdk import CoveClient
 from cove_sdk.testing import CoveSimulator, FleetSpec
 
@@ -30,10 +29,3 @@ def make_client(sim: CoveSimulator, **kwargs: object) -> CoveClient:
 def client(sim: CoveSimulator) -> Iterator[CoveClient]:
     with make_client(sim) as c:
         yield c
-
-
-@pytest.fixture(autouse=True)
-def _clean_secrets() -> Iterator[None]:
-    forget_secrets()
-    yield
-    forget_secrets()

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from backup_sdk.redaction import forget_secrets
 from npm_backup_sdk import NpmBackupClient
 from npm_backup_sdk.testing import NpmBackupSimulator
 
@@ -21,10 +20,3 @@ def sim() -> Iterator[NpmBackupSimulator]:
 def client(sim: NpmBackupSimulator) -> Iterator[NpmBackupClient]:
     with NpmBackupClient(base_url=sim.url, username=sim.username, password=sim.password) as c:
         yield c
-
-
-@pytest.fixture(autouse=True)
-def _clean_secrets() -> Iterator[None]:
-    forget_secrets()
-    yield
-    forget_secrets()
