@@ -15,6 +15,7 @@ Three ways to authenticate:
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import threading
@@ -74,12 +75,7 @@ def _return_type(operation: Operation) -> Any:
 
 def _form_value(name: str, value: Any, as_json: bool) -> str:
     if as_json or isinstance(value, WireModel | list | dict):
-        import json
-
-        encoded = converter.unstructure(value) if isinstance(value, WireModel) else value
-        if isinstance(value, list | dict):
-            encoded = converter.unstructure(value)
-        return json.dumps(encoded, separators=(",", ":"))
+        return json.dumps(converter.unstructure(value), separators=(",", ":"))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
