@@ -23,8 +23,10 @@ import logging
 import math
 import platform
 import random
+import threading
 import time
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any, Final, TypeVar, overload
@@ -142,6 +144,10 @@ class RetryPolicy:
         backoff_cap: the longest computed backoff, in seconds.
         max_retry_after: the longest ``Retry-After`` that will be waited out, in seconds.
         retry_statuses: HTTP statuses treated as retryable for idempotent calls.
+        budget: at most this many retries per client in any ``budget_window`` seconds
+            (None: no limit). A sweep over 2,000 devices during an outage then fails fast
+            instead of multiplying the load on a struggling service.
+        budget_window: the length of that window, in seconds.
     """
 
     max_attempts: int = attrs.field(default=3)
@@ -149,6 +155,8 @@ class RetryPolicy:
     backoff_cap: float = 20.0
     max_retry_after: float = 60.0
     retry_statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+    budget: int | None = 100
+    budget_window: float = 60.0
 
     @max_attempts.validator
     def _check_attempts(self, _attr: Any, value: int) -> None:
@@ -389,6 +397,8 @@ class Transport:
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.logger = logging.getLogger(package)
+        self._retries: deque[float] = deque()
+        self._budget_lock = threading.Lock()
         self._owns_session = session is None
         if session is None:
             session = requests.Session()
@@ -591,6 +601,15 @@ class Transport:
                     self._fire_response(call, attempt, response, started, None, False)
                     return result
             retry_ok = retry_ok and files_replayable and attempt < policy.max_attempts
+            if retry_ok and not self._spend_retry(policy):
+                self.logger.warning(
+                    "%s %s: retry budget spent (%s retries in %g s); not retrying",
+                    call.method,
+                    call.operation,
+                    policy.budget,
+                    policy.budget_window,
+                )
+                retry_ok = False
             delay = 0.0
             if retry_ok:
                 if wait_hint is not None:
@@ -618,6 +637,20 @@ class Transport:
             self.sleep(delay)
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _spend_retry(self, policy: RetryPolicy) -> bool:
+        """Take one retry from the client's budget; False when it is spent."""
+        if policy.budget is None:
+            return True
+        now = time.monotonic()
+        with self._budget_lock:
+            spent = self._retries
+            while spent and now - spent[0] > policy.budget_window:
+                spent.popleft()
+            if len(spent) >= policy.budget:
+                return False
+            spent.append(now)
+            return True
 
     def _transport_error(
         self, cls: type[TransportError], call: CallInfo, what: str, exc: BaseException

@@ -386,3 +386,18 @@ def test_client_repr_shows_no_credentials() -> None:
         import pickle
 
         pickle.dumps(client)
+
+
+def test_retry_budget_stops_retry_storms(echo: EchoSimulator) -> None:
+    sleeps: list[float] = []
+    t = make(echo, sleeps, retry=RetryPolicy(max_attempts=3, budget=3, budget_window=60))
+    echo.faults.fail_next(100, 503)
+    for _ in range(4):
+        with pytest.raises(e.ServerError):
+            post(t, idempotent=True)
+    assert len(sleeps) == 3, "only three retries in the window, then calls fail fast"
+    assert len(echo.received("/op")) == 4 + 3
+    unlimited = make(echo, [], retry=RetryPolicy(max_attempts=2, budget=None))
+    with pytest.raises(e.ServerError):
+        post(unlimited, idempotent=True)
+    assert len(echo.received("/op")) == 7 + 2
