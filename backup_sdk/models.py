@@ -45,6 +45,7 @@ __all__ = [
     "OpenStrEnum",
     "UnixTime",
     "WireModel",
+    "iter_wire_names",
     "model",
     "to_record",
     "wire",

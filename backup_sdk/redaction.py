@@ -21,7 +21,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -317,13 +317,3 @@ class Secret:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Secret, (self._value,))
-
-
-def secret_values(values: Iterable[str | Secret | None]) -> list[str]:
-    """The plain values of some secrets, skipping ``None`` (test helpers use this)."""
-    out = []
-    for v in values:
-        if v is None:
-            continue
-        out.append(v.get_secret_value() if isinstance(v, Secret) else v)
-    return out

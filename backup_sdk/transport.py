@@ -28,7 +28,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Any, Final, TypeVar, overload
 
 import attrs
@@ -751,8 +751,3 @@ def _dumps(value: Any) -> str:
 
 def _is_stream(data: Any) -> bool:
     return data is not None and not isinstance(data, str | bytes | Mapping | list | tuple)
-
-
-def utcnow() -> datetime:
-    """The current time as an aware UTC datetime."""
-    return datetime.now(timezone.utc)
