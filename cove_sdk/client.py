@@ -26,7 +26,7 @@ from backup_sdk.client import BaseClient, ClientOptions
 from backup_sdk.errors import ConfigurationError, PermissionDeniedError, ResponseDecodeError
 from backup_sdk.pagination import OffsetPaginator
 from backup_sdk.redaction import Secret, remember_secret
-from backup_sdk.transport import CallInfo, parse_json
+from backup_sdk.transport import CallInfo, parse_json, raise_for_http_status
 from cove_sdk.errors import (
     SECURITY_REFUSAL,
     ColumnsRefusedError,
@@ -161,12 +161,9 @@ class CoveClient(BaseClient):
                 body["visa"] = current.get_secret_value()
 
         def handle(response: requests.Response, call: CallInfo) -> Any:
-            if response.status_code >= 400 and "json" not in response.headers.get(
-                "Content-Type", ""
-            ):
-                from backup_sdk.transport import raise_for_http_status
-
-                raise_for_http_status(response, call)
+            is_json = "json" in response.headers.get("Content-Type", "")
+            if response.status_code >= 400 and not is_json:
+                raise_for_http_status(response, call)  # a proxy's page, not the service
             reply = parse_json(response, call)
             self._adopt(reply)
             if not isinstance(reply, dict):
@@ -180,6 +177,8 @@ class CoveClient(BaseClient):
                 raise error_from_rpc(
                     reply["error"], operation=method, http_status=response.status_code
                 )
+            if response.status_code >= 400:
+                raise_for_http_status(response, call)
             return reply.get("result")
 
         safe = method.startswith(_SAFE_PREFIXES) if idempotent is None else idempotent

@@ -250,3 +250,14 @@ def test_vendor_errors_pickle_with_their_details() -> None:
     assert back.columns == ["I14"]
     assert back.code == 13501
     assert str(back) == str(err)
+
+
+def test_http_errors_from_proxies_are_typed(client: CoveClient, sim: CoveSimulator) -> None:
+    client.get_server_info()
+    sim.faults.fail_next(1, 500, body={"message": "upstream failed"})
+    with pytest.raises(e.ServerError) as info:
+        client.call("GetServerInfo", idempotent=False)
+    assert info.value.status == 500
+    sim.faults.fail_next(1, 502, body="<html>bad gateway</html>")
+    with pytest.raises(e.ServerError, match="bad gateway"):
+        client.call("GetServerInfo", idempotent=False)
