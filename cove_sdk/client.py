@@ -161,10 +161,12 @@ class CoveClient(BaseClient):
                 body["visa"] = current.get_secret_value()
 
         def handle(response: requests.Response, call: CallInfo) -> Any:
-            is_json = "json" in response.headers.get("Content-Type", "")
-            if response.status_code >= 400 and not is_json:
-                raise_for_http_status(response, call)  # a proxy's page, not the service
-            reply = parse_json(response, call)
+            try:
+                reply = parse_json(response, call)
+            except ResponseDecodeError:
+                if response.status_code >= 400:  # a proxy's error page, not the service
+                    raise_for_http_status(response, call)
+                raise
             self._adopt(reply)
             if not isinstance(reply, dict):
                 raise ResponseDecodeError(
