@@ -617,6 +617,9 @@ def _model_unstructure_hook(
     cls: type[Any], conv: cattrs.Converter, never: int | None
 ) -> Callable[[Any], Any]:
     plan: list[tuple[str, str, Any, bool]] = []
+    # Models are written with postponed annotations: turn the strings into types first
+    # (structuring does this too, but a model may be encoded before it is ever decoded).
+    attrs.resolve_types(cls)
     for a in attrs.fields(cls):
         if a.name == _EXTRA:
             continue

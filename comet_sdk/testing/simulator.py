@@ -18,6 +18,7 @@ import email.policy
 import hashlib
 import json
 import random
+import re
 import secrets
 import uuid
 from collections.abc import Callable, Iterator
@@ -137,7 +138,8 @@ class CometSimulator(SimulatorServer):
             "AdminGetJobsForDateRange": self._jobs_for_range,
             "AdminGetJobsRecent": self._jobs_recent,
             "AdminGetJobsForUser": self._jobs_for_user,
-            "AdminGetJobsAll": lambda f, r: json_response(self.jobs),
+            "AdminGetJobsAll": lambda f, r: json_response(self.public_jobs(self.jobs)),
+            "AdminGetJobsForCustomSearch": self._custom_search,
             "AdminGetJobProperties": self._job_properties,
             "AdminGetJobLogEntries": self._job_log_entries,
             "AdminGetJobLog": self._job_log_text,
@@ -577,6 +579,14 @@ class CometSimulator(SimulatorServer):
         user = fields["TargetUser"]
         return json_response(self.public_jobs([j for j in self.jobs if j["Username"] == user]))
 
+    def _custom_search(self, fields: dict[str, str], request: SimRequest) -> SimResponse:
+        try:
+            query = json.loads(fields.get("Query", ""))
+            found = [j for j in self.jobs if _matches(query, j)]
+        except (ValueError, TypeError, KeyError) as exc:
+            return json_response({"Status": 400, "Message": f"Invalid search query: {exc}"})
+        return json_response(self.public_jobs(found))
+
     def _job_or_error(self, fields: dict[str, str]) -> dict[str, Any] | SimResponse:
         job = self._jobs_by_id.get(fields.get("JobID", ""))
         if job is None:
@@ -702,3 +712,51 @@ class CometSimulator(SimulatorServer):
         return json_response(
             {"Unlimited": False, "UsedPercent": 57.5, "AvailableBytes": 4 * 10**12}
         )
+
+
+_STRING_TESTS: dict[str, Callable[[str, str], bool]] = {
+    "eq": lambda a, b: a == b,
+    "contains": lambda a, b: b in a,
+    "startswith": lambda a, b: a.startswith(b),
+    "endswith": lambda a, b: a.endswith(b),
+    "regexmatch": lambda a, b: re.search(b, a) is not None,
+}
+_INT_TESTS: dict[str, Callable[[int, int], bool]] = {
+    "eq": lambda a, b: a == b,
+    "neq": lambda a, b: a != b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+
+
+def _matches(clause: dict[str, Any], job: dict[str, Any]) -> bool:
+    """Evaluate a ``SearchClause`` (rules and and/or/not_and/not_or groups) on a job."""
+    kind = clause.get("ClauseType", "")
+    if kind in ("and", "or", "not_and", "not_or"):
+        results = [_matches(child, job) for child in clause.get("ClauseChildren") or []]
+        combined = all(results) if kind.endswith("and") else any(results)
+        return not combined if kind.startswith("not_") else combined
+    if kind != "":
+        raise ValueError(f"unknown ClauseType {kind!r}")
+    field = str(clause["RuleField"]).removeprefix("BackupJobDetail.")
+    operator, value = str(clause["RuleOperator"]), str(clause["RuleValue"])
+    actual = job.get(field)
+    family, _, test = operator.partition("_")
+    if family == "str":
+        negate = test.startswith("n") and test[1:].split("_")[0] in _STRING_TESTS
+        name = test[1:] if negate else test
+        folded = name.endswith("_ci")
+        name = name.removesuffix("_ci")
+        left, right = str(actual or ""), value
+        if folded:
+            left, right = left.lower(), right.lower()
+        outcome = _STRING_TESTS[name](left, right)
+        return not outcome if negate else outcome
+    if family == "int":
+        return _INT_TESTS[test](int(actual or 0), int(value))
+    if family == "bool":
+        truth = value.lower() in ("1", "t", "true")
+        return (bool(actual) == truth) == (test == "is")
+    raise ValueError(f"unknown RuleOperator {operator!r}")

@@ -297,3 +297,19 @@ def test_self_referencing_models_round_trip() -> None:
     clause = conv.structure(data, Clause)
     assert clause.children[0].kind == "leaf"
     assert conv.unstructure(clause) == data
+
+
+@model
+class FreshLeaf(WireModel):
+    when: UnixTime | None = wire("When", default=None)
+
+
+@model
+class FreshTree(WireModel):
+    leaves: list[FreshLeaf] = wire("Leaves", factory=list)
+    at: UnixTime | None = wire("At", default=None)
+
+
+def test_a_model_built_in_code_encodes_before_anything_was_decoded() -> None:
+    tree = FreshTree(leaves=[FreshLeaf(when=UnixTime.from_raw(5))], at=UnixTime.from_raw(7))
+    assert ModelConverter("fresh").unstructure(tree) == {"Leaves": [{"When": 5}], "At": 7}

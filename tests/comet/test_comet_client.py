@@ -46,12 +46,31 @@ def test_optional_params_are_omitted_and_json_params_compact(
 ) -> None:
     client.admin_account_session_start()
     assert "SelfAddress" not in _forms(sim, "/session-start")[-1]
-    clause = SearchClause(clause_type="and", rule_field="BackupJobDetail.Username")
-    with pytest.raises(e.ServerError, match="not implemented by the simulator"):
-        client.admin_get_jobs_for_custom_search(clause)
+    cutoff = sim.clock.now() - 86_400
+    clause = SearchClause(
+        clause_type="and",
+        clause_children=[
+            SearchClause(
+                rule_field="BackupJobDetail.Username",
+                rule_operator="str_eq",
+                rule_value="customer-001",
+            ),
+            SearchClause(
+                rule_field="BackupJobDetail.StartTime",
+                rule_operator="int_gt",
+                rule_value=str(cutoff),
+            ),
+        ],
+    )
+    jobs = client.admin_get_jobs_for_custom_search(clause)
+    expected = {
+        j["GUID"] for j in sim.jobs if j["Username"] == "customer-001" and j["StartTime"] > cutoff
+    }
+    assert {j.guid for j in jobs} == expected
+    assert expected
     sent = _forms(sim, "/get-jobs-for-custom-search")[-1]["Query"]
     assert ": " not in sent and ", " not in sent, "compact JSON"
-    assert json.loads(sent)["RuleField"] == "BackupJobDetail.Username"
+    assert json.loads(sent)["ClauseChildren"][0]["RuleField"] == "BackupJobDetail.Username"
 
 
 def test_wrong_password_is_an_authentication_error(sim: CometSimulator) -> None:

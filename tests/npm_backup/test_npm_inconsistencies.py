@@ -230,3 +230,12 @@ def test_recurrence_rule_validation_ranges() -> None:
     with pytest.raises(ValidationError, match="count must be"):
         RecurrenceRule(freq=Frequency.DAILY, count=0).validate()
     assert RecurrenceRule(freq=Frequency.DAILY, until=UnixTime.from_raw(1)).problems() == []
+
+
+def test_a_schedule_built_in_code_encodes_its_times() -> None:
+    rule = RecurrenceRule(freq=Frequency.DAILY, until=UnixTime.from_raw("1800000000"))
+    body = request_body(
+        ScheduledBackup(name="n", server_id=1, rrule=rule), ScheduledBackup.READ_ONLY
+    )
+    assert body["rrule"]["until"] == "1800000000"
+    assert "dtstart" not in body["rrule"], "unset optionals are left out"
