@@ -25,7 +25,9 @@ class ClientOptions(TypedDict, total=False):
         retry: a :class:`~backup_sdk.transport.RetryPolicy`; ``RetryPolicy.none()`` disables.
         session: your own ``requests.Session`` (proxies, adapters, mTLS set up your way);
             it is not closed with the client.
-        proxies, verify, cert: as in ``requests``; ``verify`` may be a CA bundle path, and
+        proxies: as in ``requests``.
+        cert: a client certificate, as in ``requests``.
+        verify: as in ``requests``; it may be a CA bundle path, and
             ``False`` warns (:class:`~backup_sdk.transport.InsecureTransportWarning`).
         headers: extra headers on every request.
         hooks: :class:`~backup_sdk.transport.Hooks` for metrics and tracing.

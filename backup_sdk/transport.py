@@ -358,7 +358,9 @@ class Transport:
         timeout: default :class:`Timeout` (or seconds, or a pair).
         retry: default :class:`RetryPolicy`.
         session: a caller's own ``requests.Session`` (it is not closed by :meth:`close`).
-        proxies, verify, cert: passed to every request (``verify`` may be a CA bundle path).
+        proxies: passed to every request.
+        verify: passed to every request (``True``, ``False`` or a CA bundle path).
+        cert: a client certificate, passed to every request.
         headers: extra headers on every request.
         hooks: :class:`Hooks` for metrics and tracing.
         sleep: the function used to wait between attempts (tests pass a fake).

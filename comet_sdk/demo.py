@@ -33,7 +33,7 @@ def run_demo(stream: TextIO) -> None:
             f"  server {version.version} ({version.version_codename}); {len(users)} users, "
             f"{len(online)} devices online ({outdated} on an older client)\n"
         )
-        now = datetime.now(timezone.utc)
+        now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
         jobs = list(iter_jobs(client, now - timedelta(hours=24), now))
         counts = Counter(job_category(job.status) for job in jobs)
         stream.write(

@@ -36,7 +36,7 @@ def run_demo(stream: TextIO) -> None:
             f"  logged in as {user.name} for partner {user.partner_id}; "
             f"{len(client.enumerate_partners(user.partner_id))} customers\n"
         )
-        now = datetime.now(timezone.utc)
+        now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
         statuses: Counter[SessionStatus] = Counter()
         stale = []
         devices = 0

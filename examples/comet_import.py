@@ -41,7 +41,8 @@ def main() -> int:
     with CometSimulator(fleet=CometFleetSpec(users=10, jobs=200, days=2)) as sim:
         client = CometAdminClient(sim.url, sim.admin_username, sim.admin_password)
         with client:
-            for line in import_last_day(client, datetime.now(timezone.utc)):
+            now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
+            for line in import_last_day(client, now):
                 print(line)
     return 0
 

@@ -40,9 +40,11 @@ def needs_attention(row: StatisticsRow, now: datetime) -> list[str]:
     return problems
 
 
-def monitor(client: CoveClient, *, page_size: int = 1000, max_error_lookups: int = 5) -> list[str]:
-    """The report, one line each; error texts for the first few failed devices."""
-    now = datetime.now(timezone.utc)
+def monitor(
+    client: CoveClient, *, now: datetime, page_size: int = 1000, max_error_lookups: int = 5
+) -> list[str]:
+    """The report as of ``now`` (an aware datetime), one line each; error texts for the
+    first few failed devices."""
     partner_id = client.user.partner_id
     statuses: Counter[str] = Counter()
     failing: list[StatisticsRow] = []
@@ -78,7 +80,8 @@ def main() -> int:
             reporting_url=sim.reporting_url,
         )
         with client:
-            for line in monitor(client):
+            now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
+            for line in monitor(client, now=now):
                 print(line)
     return 0
 

@@ -67,7 +67,7 @@ class _TokenState:
         self.lock = threading.RLock()
         self.access = Secret(access) if access else None
         self.refresh = Secret(refresh) if refresh else None
-        self.expires_at: float | None = None
+        self.renew_at: float | None = None  # time.monotonic() deadline
         self.aaa_version: str | None = None
 
 
@@ -78,17 +78,19 @@ class NpmBackupClient(BaseClient):
         host: the appliance name or address; the client talks HTTPS to it.
         base_url: instead of ``host``, a full root such as ``https://10.0.0.5:8443``
             (``http://`` only when you say so, e.g. for the bundled simulator).
-        username, password: credentials for a token (or for Basic with ``basic_auth``).
-        access_token, refresh_token: an existing token instead of (or besides) credentials.
-        verify: ``True`` (default), a CA bundle path for a self-signed appliance, or
-            ``False`` (warns once: traffic can then be read and changed on the way).
+        username: the account for a token (or for Basic with ``basic_auth``).
+        password: its password.
+        access_token: an existing access token instead of (or besides) credentials.
+        refresh_token: an existing refresh token, used to get new access tokens.
+        basic_auth: send HTTP Basic credentials on every call instead of a token.
         paths: overrides for endpoint paths, keyed as in ``resources.DEFAULT_PATHS``
             (several actions are inferred from the 1.0 service; see their docstrings).
         refresh_margin: seconds before ``expires_at`` at which the token is renewed.
         clock: a monotonic clock for :meth:`wait_for_operation` (tests pass a fake).
 
-    The other arguments (timeout, retry, session, proxies, cert, headers, hooks, sleep) are
-    those of :class:`backup_sdk.BaseClient`.
+    ``**options`` are the transport settings of :class:`backup_sdk.client.ClientOptions`;
+    ``verify`` there may be a CA bundle path for a self-signed appliance, and ``False``
+    warns once (traffic can then be read and changed on the way).
 
     Raises:
         ConfigurationError: neither or both of ``host``/``base_url``, or no way to log in.
@@ -258,23 +260,41 @@ class NpmBackupClient(BaseClient):
             self._tokens.access = Secret(token.access_token)
             if token.refresh_token:
                 self._tokens.refresh = Secret(token.refresh_token)
-            self._tokens.expires_at = (
-                token.expires_at.timestamp() if token.expires_at is not None else None
-            )
+            self._tokens.renew_at = self._renewal_deadline(token)
             log.debug("token issued by mgmt.aaa %s, expires %s", version, token.expires_at)
             return token
         assert last_error is not None
         raise last_error
+
+    def _renewal_deadline(self, token: Token) -> float | None:
+        """When (``time.monotonic()``) to renew ``token``; None to renew only when refused.
+
+        The lifetime is measured once, on arrival, against our clock; from then on the
+        deadline is on the monotonic clock, so a wall-clock jump never renews every call. A
+        token that looks expired on arrival means the two clocks disagree: it is used until
+        the appliance refuses it.
+        """
+        if token.expires_at is None:
+            return None
+        remaining = token.expires_at.timestamp() - time.time()
+        if remaining <= 0:
+            log.warning(
+                "the appliance's token expiry %s is already past by our clock: the clocks "
+                "disagree; the token is renewed when the appliance refuses it",
+                token.expires_at,
+            )
+            return None
+        return time.monotonic() + remaining - self._refresh_margin
 
     def _authorization(self) -> str:
         if self._basic and self._username and self._password:
             pair = f"{self._username}:{self._password.get_secret_value()}".encode()
             return "Basic " + base64.b64encode(pair).decode("ascii")
         with self._tokens.lock:
-            expires = self._tokens.expires_at
+            renew_at = self._tokens.renew_at
             if self._tokens.access is None:
                 self.login()
-            elif expires is not None and time.time() >= expires - self._refresh_margin:
+            elif renew_at is not None and time.monotonic() >= renew_at:
                 self._refresh()
             assert self._tokens.access is not None
             return f"Bearer {self._tokens.access.get_secret_value()}"

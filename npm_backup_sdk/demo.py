@@ -36,7 +36,7 @@ def run_demo(stream: TextIO) -> None:
             f"  appliance {info.device_name} ({info.model}, software {info.sw_version}); "
             f"npm.backup 2.0 offered: {client.supports_backup_v2()}\n"
         )
-        now = datetime.now(timezone.utc)
+        now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
         runs = []
         stream.write("  backup servers and their newest backup:\n")
         for server in client.servers.list():

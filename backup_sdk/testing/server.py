@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import logging
 import re
@@ -38,7 +40,9 @@ class SimClock:
     """The simulators' notion of time: wall-clock time plus a controllable offset.
 
     ``advance(seconds)`` jumps forward (visa/token expiry, jobs finishing). With
-    ``frozen=True`` time only moves when advanced, which makes tests deterministic.
+    ``frozen=True`` time only moves when advanced, which makes tests deterministic: pass
+    ``sleep=clock.sleep`` to a client and its waits move the simulated time instead of
+    taking real time.
     """
 
     def __init__(self, start: float | None = None, *, frozen: bool = False) -> None:
@@ -47,23 +51,64 @@ class SimClock:
         self._base = time.time() if start is None else float(start)
         self._mono = time.monotonic()
         self._offset = 0.0
+        self._pending: list[tuple[float, int, Callable[[], object]]] = []
+        self._order = itertools.count()
+        #: seconds waited through :meth:`sleep` so far.
+        self.slept = 0.0
+
+    @property
+    def frozen(self) -> bool:
+        """True when time moves only through :meth:`advance`."""
+        return self._frozen
+
+    def _time_locked(self) -> float:
+        running = 0.0 if self._frozen else time.monotonic() - self._mono
+        return self._base + running + self._offset
 
     def time(self) -> float:
         """Seconds since the epoch, as the simulator sees it."""
         with self._lock:
-            running = 0.0 if self._frozen else time.monotonic() - self._mono
-            return self._base + running + self._offset
+            return self._time_locked()
 
     def now(self) -> int:
         """Whole seconds since the epoch."""
         return int(self.time())
 
     def advance(self, seconds: float) -> None:
-        """Move the clock forward."""
-        if seconds < 0:
-            raise ValueError("the simulator clock does not go backwards")
+        """Move the clock forward (and run what :meth:`call_later` scheduled meanwhile)."""
+        if not seconds >= 0:
+            raise ValueError(f"the simulator clock does not go backwards (got {seconds!r})")
         with self._lock:
             self._offset += seconds
+        self._run_due()
+
+    def sleep(self, seconds: float) -> None:
+        """A stand-in for ``time.sleep`` that advances the clock instead of waiting."""
+        self.advance(max(0.0, seconds))
+        self.slept += max(0.0, seconds)
+
+    def call_later(self, delay: float, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once ``delay`` simulated seconds have passed.
+
+        It runs in the thread whose :meth:`advance` crosses the deadline or, for a clock
+        that is not frozen, after that much real time on a background timer.
+        """
+        with self._lock:
+            deadline = self._time_locked() + max(0.0, delay)
+            heapq.heappush(self._pending, (deadline, next(self._order), callback))
+        if not self._frozen and delay > 0:
+            timer = threading.Timer(delay, self._run_due)
+            timer.daemon = True
+            timer.start()
+        self._run_due()
+
+    def _run_due(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending or self._pending[0][0] > self._time_locked():
+                    return
+                _, _, callback = heapq.heappop(self._pending)
+            callback()
 
 
 class _Headers(dict[str, str]):
@@ -159,6 +204,7 @@ class _Fault:
     status: int = 503
     retry_after: str | None = None
     body: bytes | None = None
+    content_type: str = "application/json"
 
 
 class FaultInjector:
@@ -188,6 +234,7 @@ class FaultInjector:
         retry_after: float | str | None = None,
         body: bytes | str | Mapping[str, Any] | None = None,
         path: str | None = None,
+        content_type: str = "application/json",
     ) -> None:
         """Answer the next ``n`` requests with ``status`` (and ``Retry-After`` if given)."""
         raw: bytes | None
@@ -198,7 +245,8 @@ class FaultInjector:
         else:
             raw = body
         ra = None if retry_after is None else str(retry_after)
-        self._push(n, _Fault("fail", status=status, retry_after=ra, body=raw), path)
+        fault = _Fault("fail", status=status, retry_after=ra, body=raw, content_type=content_type)
+        self._push(n, fault, path)
 
     def drop_next(self, n: int = 1, *, path: str | None = None) -> None:
         """Close the connection without answering the next ``n`` requests."""
@@ -288,6 +336,12 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes: without TCP_NODELAY the second waits
+        # for the client's delayed ACK, and every request costs about 40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("simulator: " + format, *args)
 
@@ -334,6 +388,7 @@ class _Handler(BaseHTTPRequestHandler):
                 status=fault.status,
                 body=fault.body if fault.body is not None else b'{"error":"injected fault"}',
                 headers=extra,
+                content_type=fault.content_type,
             )
         elif fault is not None and fault.kind == "garbage":
             response = SimResponse(
@@ -408,7 +463,8 @@ class SimulatorServer:
         self._port = port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        self._online_timer: threading.Timer | None = None
+        self._outages = 0
+        self._stopped = False
         self._state_lock = threading.Lock()
 
     # -- to implement ---------------------------------------------------------------------
@@ -436,6 +492,7 @@ class SimulatorServer:
 
     def start(self) -> Self:
         with self._state_lock:
+            self._stopped = False
             if self._server is None:
                 self._bind()
         return self
@@ -446,7 +503,7 @@ class SimulatorServer:
         self._port = server.server_address[1]
         thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name=f"{type(self).__name__}:{self._port}",
             daemon=True,
         )
@@ -464,26 +521,29 @@ class SimulatorServer:
 
     def stop(self) -> None:
         with self._state_lock:
-            if self._online_timer is not None:
-                self._online_timer.cancel()
-                self._online_timer = None
+            self._stopped = True
             self._unbind()
 
     def go_offline(self, seconds: float | None = None) -> None:
         """Stop listening: new connections are refused (a reboot). Back after ``seconds``
-        of real time, or when :meth:`go_online` is called."""
+        on the simulator clock (see :meth:`SimClock.call_later`), or when
+        :meth:`go_online` is called."""
         with self._state_lock:
             self._unbind()
-            if seconds is not None:
-                self._online_timer = threading.Timer(seconds, self.go_online)
-                self._online_timer.daemon = True
-                self._online_timer.start()
+            self._outages += 1
+            outage = self._outages
+        if seconds is not None:
+            self.clock.call_later(seconds, lambda: self._end_outage(outage))
+
+    def _end_outage(self, outage: int) -> None:
+        with self._state_lock:
+            if outage == self._outages and not self._stopped and self._server is None:
+                self._bind()
 
     def go_online(self) -> None:
         """Listen again on the same port."""
         with self._state_lock:
-            self._online_timer = None
-            if self._server is None:
+            if self._server is None and not self._stopped:
                 self._bind()
 
     def __enter__(self) -> Self:

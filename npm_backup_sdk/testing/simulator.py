@@ -4,7 +4,7 @@ It speaks the family's wire format (JSON bodies, ``{"error_id", "error_text"}`` 
 ``mgmt.aaa`` bearer tokens, ``common/1.0`` discovery) and keeps state: backup servers,
 schedules, stored backups with their files, and operations that move from ``started`` to
 ``completed``/``failed`` as the simulator clock advances. A restore reboots the appliance:
-it refuses connections for ``reboot_seconds`` of real time and forgets every token.
+it refuses connections for ``reboot_seconds`` (simulator clock) and forgets every token.
 
 Where the reference is loose, the simulator is too, so the client must cope: timestamps
 come as integers or as decimal strings, empty collections omit ``items``, and a server
@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
-import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -98,10 +97,13 @@ class NpmBackupSimulator(SimulatorServer):
 
     Args:
         seed: makes ids, names and file contents reproducible.
-        servers, backups_per_server: size of the seeded data.
+        servers: how many backup servers are seeded.
+        backups_per_server: how many completed backups each seeded server holds.
         token_lifetime: seconds (simulator clock) an access token stays valid.
-        backup_duration, restore_duration: seconds (simulator clock) an operation runs.
-        reboot_seconds: real seconds the appliance refuses connections after a restore.
+        backup_duration: seconds (simulator clock) a backup runs.
+        restore_duration: seconds (simulator clock) a restore runs.
+        reboot_seconds: seconds (simulator clock) the appliance refuses connections after a
+            restore.
         legacy_auth_only: serve tokens only at ``mgmt.aaa/1.0`` (an older appliance).
         allow_basic: accept HTTP Basic credentials as well as tokens.
     """
@@ -149,8 +151,8 @@ class NpmBackupSimulator(SimulatorServer):
     # -- public helpers ----------------------------------------------------------------------
 
     def reboot(self, seconds: float | None = None) -> None:
-        """Refuse connections for ``seconds`` (default ``reboot_seconds``) of real time; all
-        tokens are forgotten, as after a real reboot."""
+        """Refuse connections for ``seconds`` (default ``reboot_seconds``, simulator clock);
+        all tokens are forgotten, as after a real reboot."""
         with self.lock:
             self.state.tokens.clear()
         self.go_offline(self.reboot_seconds if seconds is None else seconds)
@@ -702,7 +704,5 @@ class NpmBackupSimulator(SimulatorServer):
         if isinstance(op, SimResponse):
             return op
         # the appliance reboots shortly after accepting the restore
-        timer = threading.Timer(0.05, self.reboot)
-        timer.daemon = True
-        timer.start()
+        self.clock.call_later(0.05, self.reboot)
         return json_response(self._op_info(op), 202)

@@ -4,27 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from backup_sdk.testing import SimRequest, SimResponse, SimulatorServer, json_response
-
-
-class EchoSimulator(SimulatorServer):
-    """Answers every request with what it received (the body decoded when it is JSON)."""
-
-    def handle(self, request: SimRequest) -> SimResponse:
-        try:
-            body = request.json() if request.body else None
-        except ValueError:
-            body = request.body.decode("utf-8", "replace")
-        return json_response(
-            {
-                "method": request.method,
-                "path": request.path,
-                "query": {k: v[-1] for k, v in request.query.items()},
-                "headers": dict(request.headers),
-                "body": body,
-                "size": len(request.body),
-            }
-        )
+from tests.support.echo import EchoSimulator
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -10,19 +9,25 @@ from backup_sdk.pagination import OffsetPaginator
 
 
 class Source:
-    def __init__(self, total: int) -> None:
+    """Pages of ``range(total)``; with ``together=N`` the first N fetches wait for each
+    other, so they can only finish if N of them run at once."""
+
+    def __init__(self, total: int, *, together: int = 1) -> None:
         self.total = total
         self.calls: list[tuple[int, int]] = []
         self.in_flight = 0
         self.max_in_flight = 0
         self.lock = threading.Lock()
+        self.gate = threading.Barrier(together, timeout=10) if together > 1 else None
 
     def fetch(self, offset: int, count: int) -> list[int]:
         with self.lock:
             self.calls.append((offset, count))
+            first_wave = len(self.calls) <= (self.gate.parties if self.gate else 0)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        time.sleep(0.01)
+        if first_wave and self.gate is not None:
+            self.gate.wait()
         with self.lock:
             self.in_flight -= 1
         return list(range(offset, min(offset + count, self.total)))
@@ -61,10 +66,10 @@ def test_limit_and_start() -> None:
 
 @pytest.mark.parametrize("concurrency", [2, 4])
 def test_concurrency_keeps_order_and_bounds_in_flight(concurrency: int) -> None:
-    src = Source(1000)
+    src = Source(1000, together=concurrency)
     items = list(OffsetPaginator(src.fetch, page_size=10, concurrency=concurrency))
     assert items == list(range(1000))
-    assert src.max_in_flight <= concurrency
+    assert src.max_in_flight == concurrency, "the first pages were fetched at once"
     # at most `concurrency` pages requested beyond the end
     assert len(src.calls) <= 100 + concurrency
 

@@ -16,8 +16,7 @@ from backup_sdk.testing import (
     json_response,
     text_response,
 )
-
-from .conftest import EchoSimulator
+from tests.support.echo import EchoSimulator
 
 
 class RestSim(SimulatorServer):
@@ -115,21 +114,35 @@ def test_offline_refuses_connections_then_recovers(echo: EchoSimulator) -> None:
     assert requests.get(f"{echo.url}/x", timeout=5).status_code == 200
 
 
-def test_offline_for_a_while(echo: EchoSimulator) -> None:
-    back = threading.Event()
-    echo.go_offline(0.2)
-    for _ in range(100):
-        try:
-            requests.get(f"{echo.url}/x", timeout=1)
-            back.set()
-            break
-        except requests.ConnectionError:
-            threading.Event().wait(0.05)
-    assert back.is_set()
+def test_offline_until_the_simulated_clock_has_moved_on() -> None:
+    clock = SimClock(frozen=True)
+    with EchoSimulator(clock=clock) as sim:
+        sim.go_offline(30)
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"{sim.url}/x", timeout=2)
+        clock.advance(29)
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"{sim.url}/x", timeout=2)
+        clock.advance(1)
+        assert requests.get(f"{sim.url}/x", timeout=2).status_code == 200
+
+
+def test_a_stopped_simulator_does_not_come_back_online() -> None:
+    clock = SimClock(frozen=True)
+    sim = EchoSimulator(clock=clock).start()
+    url = sim.url
+    sim.go_offline(5)
+    sim.stop()
+    clock.advance(10)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{url}/x", timeout=2)
 
 
 def test_handler_bug_becomes_a_500(rest: RestSim) -> None:
-    rest.router.add("GET", "/boom", lambda r: 1 / 0)
+    def boom(request: SimRequest) -> SimResponse:
+        raise ZeroDivisionError("division by zero")
+
+    rest.router.add("GET", "/boom", boom)
     response = requests.get(f"{rest.url}/boom", timeout=5)
     assert response.status_code == 500
     assert "ZeroDivisionError" in response.json()["error"]

@@ -26,8 +26,7 @@ from backup_sdk.transport import (
     parse_json,
     parse_retry_after,
 )
-
-from .conftest import EchoSimulator
+from tests.support.echo import EchoSimulator
 
 
 def make(sim: EchoSimulator, sleeps: list[float], **kw: Any) -> Transport:
@@ -144,23 +143,24 @@ def test_parse_retry_after_forms() -> None:
 
 def test_read_timeout_fires_and_is_retried_only_when_idempotent(echo: EchoSimulator) -> None:
     sleeps: list[float] = []
-    echo.faults.add_latency(0.6, count=1)
-    t = make(echo, sleeps, timeout=Timeout(connect=1, read=0.2))
+    # a real socket timeout: the only real waiting in this suite, kept short
+    echo.faults.add_latency(0.3, count=1)
+    t = make(echo, sleeps, timeout=Timeout(connect=1, read=0.05))
     with pytest.raises(e.RequestTimeoutError) as info:
         post(t, idempotent=False)
     assert "read timeout" in str(info.value)
     assert sleeps == []
-    echo.faults.add_latency(0.6, count=1)
+    echo.faults.add_latency(0.3, count=1)
     assert post(t, idempotent=True)["path"] == "/op"
     assert len(sleeps) == 1
 
 
 def test_per_call_timeout_overrides_the_default(echo: EchoSimulator) -> None:
     sleeps: list[float] = []
-    echo.faults.add_latency(0.5, count=1)
+    echo.faults.add_latency(0.3, count=1)
     t = make(echo, sleeps, timeout=Timeout(connect=1, read=30))
     with pytest.raises(e.RequestTimeoutError):
-        post(t, idempotent=False, timeout=0.1)
+        post(t, idempotent=False, timeout=0.05)
 
 
 def test_timeouts_are_never_unbounded() -> None:
@@ -348,7 +348,7 @@ def test_extra_headers_proxies_verify_and_cert_are_passed(
         seen.update(kw)
         return original(method, url, **kw)
 
-    session.request = spy  # type: ignore[method-assign]
+    session.request = spy  # type: ignore[assignment,method-assign]
     (tmp_path / "c.pem").write_text("x")
     (tmp_path / "k.pem").write_text("x")
     client = BaseClient(

@@ -1,43 +1,35 @@
 """The documented monitoring run, replayed from a cassette recorded against the simulator.
 
-Re-record against the simulator:
+Re-record (against the simulator; the assertions are for its fleet):
     BACKUP_SDK_RECORD=all python -m pytest tests/cove/test_cove_cassettes.py
-Against a real tenant (the answers will differ; the assertions here are for the simulator):
-    COVE_PARTNER=... COVE_USERNAME=... COVE_PASSWORD=... BACKUP_SDK_RECORD=all \\
-        python -m pytest tests/cove/test_cove_cassettes.py
 """
 
 from __future__ import annotations
 
-import logging
-import os
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from backup_sdk.testing import SimClock
-from backup_sdk.testing.cassettes import assert_cassette_clean, record_mode, use_cassette
+from backup_sdk.testing.cassettes import assert_cassette_clean, use_cassette
 from cove_sdk import CoveClient
 from cove_sdk.testing import CoveSimulator, FleetSpec
+from examples import cove_monitor
+from tests.support.logs import quiet_logs
 
 HERE = Path(__file__).parent
 CASSETTE = HERE / "cassettes" / "cove_monitoring_run.yaml"
 PASSWORD = "Cove-Canary-Pw-5512"
+#: The simulated "now" the cassette was recorded at (2026-11-18 08:13 UTC).
+RECORDED_AT = 1_795_000_000
 
 
-def test_monitoring_run_replays(load_example: Any, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="cove_sdk")
-    example = load_example("cove_monitor.py")
-    real_tenant = record_mode() != "none" and os.environ.get("COVE_PARTNER")
-    if real_tenant:
-        client = CoveClient.from_env()
-        with use_cassette(CASSETTE):
-            example.monitor(client, page_size=100, max_error_lookups=2)
-        assert_cassette_clean(CASSETTE, canaries=[os.environ["COVE_PASSWORD"]])
-        return
-    clock = SimClock(start=1_795_000_000, frozen=True)
-    with CoveSimulator(fleet=FleetSpec(devices=150, seed=12), clock=clock) as sim:
+def test_monitoring_run_replays() -> None:
+    clock = SimClock(start=RECORDED_AT, frozen=True)
+    now = datetime.fromtimestamp(RECORDED_AT, timezone.utc)
+    with (
+        quiet_logs("cove_sdk") as logs,
+        CoveSimulator(fleet=FleetSpec(devices=150, seed=12), clock=clock) as sim,
+    ):
         sim.add_user("cassette", PASSWORD, partner=sim.partner_name)
         client = CoveClient(
             sim.partner_name,
@@ -47,9 +39,12 @@ def test_monitoring_run_replays(load_example: Any, caplog: pytest.LogCaptureFixt
             reporting_url=sim.reporting_url,
         )
         with use_cassette(CASSETTE):
-            lines = example.monitor(client, page_size=100, max_error_lookups=2)
+            lines = cove_monitor.monitor(client, now=now, page_size=100, max_error_lookups=2)
     assert lines[0] == "150 devices, 40 columns; last sessions per data source:"
-    assert "need attention" in lines[2]
-    assert any("session" in line for line in lines[3:]), "error texts were fetched"
+    assert lines[2] == "40 devices need attention", lines[:3]
+    assert lines[3] == "- customer001-ws00007 (Customer 001)", "\n".join(lines)
+    error_lines = [line for line in lines if line.lstrip().startswith("session ")]
+    assert len(error_lines) == 18, "error texts of 3 failed sessions on each of 2 devices"
     assert_cassette_clean(CASSETTE, canaries=[PASSWORD])
-    assert PASSWORD not in "\n".join(r.getMessage() for r in caplog.records)
+    assert logs.records, "DEBUG logging was on"
+    assert PASSWORD not in logs.text

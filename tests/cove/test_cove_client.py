@@ -19,8 +19,7 @@ from cove_sdk import (
     quote,
 )
 from cove_sdk.testing import CoveSimulator
-
-from .conftest import make_client
+from tests.support.cove import make_client
 
 
 def _bodies(sim: CoveSimulator, method: str) -> list[dict[str, Any]]:

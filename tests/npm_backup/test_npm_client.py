@@ -153,14 +153,19 @@ def test_html_and_empty_error_bodies_still_give_clear_errors(
     client: NpmBackupClient, sim: NpmBackupSimulator
 ) -> None:
     client.servers.list()
-    sim.faults.fail_next(1, 502, body="<html><body><h1>502 Bad Gateway</h1></body></html>")
+    page = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+    sim.faults.fail_next(1, 502, body=page, content_type="text/html")
     with pytest.raises(e.ServerError) as info:
         client.backups.start(1, "x")
-    assert "502" in str(info.value)
-    assert "text" in str(info.value) or "html" in str(info.value).lower()
+    assert str(info.value) == (
+        f"npm_backup_sdk backups.start: Bad Gateway (text/html body: {page}) (HTTP 502)"
+    )
     sim.faults.fail_next(1, 500, body=b"")
-    with pytest.raises(e.ServerError, match="empty body"):
+    with pytest.raises(e.ServerError) as empty:
         client.backups.start(1, "x")
+    assert str(empty.value) == (
+        "npm_backup_sdk backups.start: Internal Server Error (empty body) (HTTP 500)"
+    )
 
 
 def test_server_crud_and_generated_key(client: NpmBackupClient) -> None:

@@ -1,13 +1,18 @@
-"""The 14 inconsistencies of the reference (research npm_backup.md §4.3), one test each."""
+"""How the SDK absorbs the reference's inconsistencies, one test each.
+
+The list is in the steering repository's research notes (``shared/research/npm_backup.md``,
+section 4.3, items 1-14); each test's docstring names the item it covers.
+"""
 
 from __future__ import annotations
 
-import inspect
+from collections.abc import Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
-from backup_sdk.errors import ValidationError
+from backup_sdk.errors import NotFoundError, ValidationError
 from backup_sdk.models import UnixTime
 from npm_backup_sdk import (
     BackupSize,
@@ -22,6 +27,7 @@ from npm_backup_sdk import (
     OperationDetailsRestore,
     OperationInfo,
     RecurrenceRule,
+    RestoreOperation,
     ScheduledBackup,
     ScheduledBackups,
     Server,
@@ -34,9 +40,19 @@ from npm_backup_sdk.models import converter, request_body
 from npm_backup_sdk.testing import NpmBackupSimulator
 
 BASE = datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
+SimAndClient = tuple[NpmBackupSimulator, NpmBackupClient]
 
 
-def test_01_size_units_are_in_the_names() -> None:
+@pytest.fixture
+def sim_and_client() -> Iterator[SimAndClient]:
+    with NpmBackupSimulator(servers=1, backups_per_server=0) as sim:
+        client = NpmBackupClient(base_url=sim.url, username=sim.username, password=sim.password)
+        with client:
+            yield sim, client
+
+
+def test_size_fields_carry_their_unit_in_the_attribute_name() -> None:
+    """Item 1: bytes in some sizes, kilobytes in others, no unit in one."""
     backup = converter.structure({"id": "b", "size": 2048}, CompletedBackup)
     assert backup.size_bytes == 2048
     restore = converter.structure({"size": 10}, OperationDetailsRestore)
@@ -52,7 +68,8 @@ def test_01_size_units_are_in_the_names() -> None:
 @pytest.mark.parametrize(
     "raw", [1_700_000_000, 1_700_000_000.0, "1700000000", 1_700_000_000_000, "1700000000000000000"]
 )
-def test_02_timestamps_in_any_reported_form(raw: object) -> None:
+def test_timestamps_decode_from_any_reported_form_and_encode_back_unchanged(raw: object) -> None:
+    """Item 2: timestamp units are unspecified."""
     op = converter.structure(
         {"operation_type": "backup", "start_time": raw, "status": "started", "status_message": ""},
         OperationInfo,
@@ -61,7 +78,8 @@ def test_02_timestamps_in_any_reported_form(raw: object) -> None:
     assert converter.unstructure(op)["start_time"] == raw, "the wire value goes back unchanged"
 
 
-def test_03_dtstart_int_and_until_string_both_accepted_both_ways() -> None:
+def test_recurrence_dtstart_and_until_accept_ints_and_strings_both_ways() -> None:
+    """Item 3: ``dtstart`` is an int, ``until`` a string."""
     rule = converter.structure(
         {"freq": "DAILY", "dtstart": "1700000000", "until": 1_800_000_000}, RecurrenceRule
     )
@@ -72,7 +90,8 @@ def test_03_dtstart_int_and_until_string_both_accepted_both_ways() -> None:
     assert out["until"] == 1_800_000_000
 
 
-def test_04_id_types_differ_and_are_kept() -> None:
+def test_integer_and_uuid_ids_and_renamed_schedule_ids_are_kept() -> None:
+    """Item 4: id types and names differ between resources."""
     server = converter.structure({"id": 3, "name": "f", "host": "h"}, Server)
     backup = converter.structure(
         {"id": "7c1e-uuid", "server_id": 3, "sid": "sched-1"}, CompletedBackup
@@ -97,7 +116,8 @@ def test_04_id_types_differ_and_are_kept() -> None:
 
 
 @pytest.mark.parametrize("value", ["uploading", "not_run", "completed_with_errors", "paused"])
-def test_05_status_is_open_and_accepts_1_0_values(value: str) -> None:
+def test_status_is_an_open_enum_that_accepts_1_0_values(value: str) -> None:
+    """Item 5: statuses from the 1.0 service still arrive."""
     backup = converter.structure({"id": "b", "status": value}, CompletedBackup)
     assert backup.status == value
     assert backup.status.is_unknown is (value == "paused")
@@ -105,7 +125,8 @@ def test_05_status_is_open_and_accepts_1_0_values(value: str) -> None:
     assert Status("completed_with_errors").is_terminal
 
 
-def test_06_missing_items_are_empty_and_backups_hide_the_odd_paths() -> None:
+def test_missing_items_are_empty_lists_and_backup_paths_are_hidden() -> None:
+    """Item 6: optional ``items`` and asymmetric backup paths."""
     assert converter.structure({}, Servers).items == []
     assert converter.structure({}, ScheduledBackups).items == []
     with NpmBackupSimulator(servers=1, backups_per_server=0) as sim:
@@ -117,14 +138,22 @@ def test_06_missing_items_are_empty_and_backups_hide_the_odd_paths() -> None:
     assert resources.DEFAULT_PATHS["completed_backup"].startswith("/completed_backups/server/")
 
 
-def test_07_completed_backup_status_is_never_sent() -> None:
-    source = inspect.getsource(resources.BackupsAPI.start)
-    assert '"status"' not in source
-    backup = converter.structure({"id": "b", "status": "started"}, CompletedBackup)
-    assert converter.unstructure(backup)["status"] == "started", "kept when read"
+def test_a_backups_status_is_read_but_never_sent(sim_and_client: SimAndClient) -> None:
+    """Item 7: ``completed_backup.status`` is not marked read-only, but the server owns it."""
+    sim, client = sim_and_client
+    op = client.backups.start(1, "adhoc", "before upgrade")
+    sent = sim.received("/start")[-1].json()
+    assert sent == {
+        "name": "adhoc",
+        "desc": "before upgrade",
+        "contents": {"config_only": False, "modules": []},
+    }
+    listed = [b for b in client.backups.list(1) if b.id == op.backup_id]  # type: ignore[attr-defined]
+    assert listed[0].status is Status.STARTED, "kept when read"
 
 
-def test_08_option_values_are_strings_and_short_names_unchecked() -> None:
+def test_option_values_stay_strings_and_module_names_are_not_rejected() -> None:
+    """Item 8: string option values, an unanchored name pattern."""
     sel = converter.structure(
         {"module": "packets", "options": [{"name": "max_age_days", "value": "30"}]},
         ModuleSelection,
@@ -134,7 +163,8 @@ def test_08_option_values_are_strings_and_short_names_unchecked() -> None:
     assert weird.short_name == "odd name!", "the unanchored pattern is not enforced on read"
 
 
-def test_09_reset_factory_current_operation_does_not_crash() -> None:
+def test_reset_factory_and_unknown_operations_decode() -> None:
+    """Item 9: ``current_operation`` cannot describe a factory reset."""
     status = converter.structure(
         {
             "system_id": "s",
@@ -171,15 +201,32 @@ def test_09_reset_factory_current_operation_does_not_crash() -> None:
     assert converter.unstructure(unknown)["operation_type"] == "firmware-upgrade"
 
 
-def test_10_docstrings_are_our_own() -> None:
-    for cls in (ScheduledBackup, RecurrenceRule, DeviceStatus):
-        doc = inspect.getdoc(cls) or ""
-        assert "TODO" not in doc
-        assert "report schedule" not in doc
-        assert "A schedule backup" not in doc
+def test_copy_paste_errors_of_the_reference_do_not_shape_the_models() -> None:
+    """Item 10: ``latest_restore`` is described as backup information, and the rule that
+    ``count`` and ``until`` exclude each other is a to-do in the reference."""
+    status = converter.structure(
+        {
+            "system_id": "s",
+            "available_backup_modules": [],
+            "available_restore_modules": [],
+            "latest_restore": {
+                "operation_type": "restore",
+                "start_time": 5,
+                "status": "completed",
+                "status_message": "",
+                "backup_id": "b-1",
+            },
+        },
+        DeviceStatus,
+    )
+    assert isinstance(status.latest_restore, RestoreOperation)
+    assert status.latest_restore.backup_id == "b-1"
+    with pytest.raises(ValidationError, match="count or until"):
+        RecurrenceRule(freq=Frequency.DAILY, count=2, until=UnixTime.from_raw(1)).validate()
 
 
-def test_11_upload_sends_the_raw_file(tmp_path: object) -> None:
+def test_upload_sends_the_raw_file_as_octet_stream() -> None:
+    """Item 11: the upload takes the raw file, not a JSON body."""
     with NpmBackupSimulator(servers=1, backups_per_server=0) as sim:
         client = NpmBackupClient(base_url=sim.url, username=sim.username, password=sim.password)
         uploaded = client.backups.upload(1, b"\x1f\x8b raw backup bytes")
@@ -189,34 +236,37 @@ def test_11_upload_sends_the_raw_file(tmp_path: object) -> None:
         assert uploaded.size_bytes == len(request.body)
 
 
-def test_12_private_key_is_a_secret() -> None:
+def test_a_generated_private_key_is_never_shown() -> None:
+    """Item 12: ``new_private_key`` may come back in a response."""
     server = Server(name="f", host="h", new_private_key="-----BEGIN RSA PRIVATE KEY-----abc")
     assert "PRIVATE" not in repr(server)
     assert request_body(server, Server.READ_ONLY)["new_private_key"].startswith("-----BEGIN")
 
 
-def test_13_https_by_default_and_verification_on() -> None:
+def test_https_and_certificate_verification_by_default() -> None:
+    """Item 13: the documentation's examples say ``http://``."""
     client = NpmBackupClient("appliance.example", username="u", password="p")
     assert client.base_url.startswith("https://")
     assert client._transport.verify is True
 
 
-def test_14_inferred_actions_are_documented_and_overridable() -> None:
-    for method in (
-        resources.CompletedBackupsAPI.delete,
-        resources.CompletedBackupsAPI.iter_download,
-        resources.CompletedBackupsAPI.restore,
-    ):
-        assert "inferred" in (method.__doc__ or "")
-    client = NpmBackupClient(
-        "appliance.example",
-        username="u",
-        password="p",
-        paths={
-            "completed_backup_file": "/completed_backups/server/{server_id}/items/{id}/download"
-        },
-    )
-    assert client._path("completed_backup_file", server_id=1, id="x").endswith("/x/download")
+def test_inferred_endpoint_paths_can_be_overridden(tmp_path: Path) -> None:
+    """Item 14: the reference lists no links, so the download path is inferred; an
+    appliance that serves it elsewhere is reached through ``paths=``."""
+    with NpmBackupSimulator(servers=1, backups_per_server=1) as sim:
+        moved = "/completed_backups/server/{server_id}/items/{id}/download"
+        client = NpmBackupClient(
+            base_url=sim.url,
+            username=sim.username,
+            password=sim.password,
+            paths={"completed_backup_file": moved},
+        )
+        backup = client.backups.list(1)[0]
+        with pytest.raises(NotFoundError):
+            client.completed_backups.download(1, backup.id, tmp_path / "b.tgz")
+        assert sim.received("/download")[-1].path.endswith(f"/items/{backup.id}/download")
+        assert sim.received("/file") == []
+        assert list(tmp_path.iterdir()) == [], "no partial file is left"
 
 
 def test_recurrence_rule_validation_ranges() -> None:

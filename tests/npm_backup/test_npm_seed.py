@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import attrs
 import pytest
 
-from backup_sdk.models import iter_wire_names
+from backup_sdk.models import WireModel, iter_wire_names
 from npm_backup_sdk import models as m
 from npm_backup_sdk.enums import Frequency, OperationType, Status, Weekday
+from tests.support.seeds import seed_file
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "004_9d8b581f49cd2c98.txt"
+SEED = "004_9d8b581f49cd2c98.txt"
 
 # seed name (and nested path) -> model class
-MODELS: dict[str, type] = {
+MODELS: dict[str, type[WireModel]] = {
     "backups": m.Backups,
     "completed_backup": m.CompletedBackup,
     "device_status": m.DeviceStatus,
@@ -42,9 +42,7 @@ MODELS: dict[str, type] = {
 
 
 def _seed_text() -> str:
-    if not SEED.exists():
-        pytest.skip(f"the vendor seed is not beside this checkout ({SEED})")
-    return SEED.read_text(encoding="utf-8")
+    return seed_file(SEED).read_text(encoding="utf-8")
 
 
 def seed_sections() -> dict[str, list[str]]:
@@ -143,7 +141,14 @@ def test_enums_carry_every_documented_value() -> None:
     assert {d.value for d in Weekday} == {"SU", "MO", "TU", "WE", "TH", "FR", "SA"}
 
 
-@pytest.mark.parametrize("model", sorted(set(MODELS.values()), key=lambda c: c.__name__))
-def test_every_model_keeps_unknown_fields(model: type) -> None:
+def _name(cls: type[WireModel]) -> str:
+    return cls.__name__
+
+
+MODEL_CLASSES: list[type[WireModel]] = sorted(set(MODELS.values()), key=_name)
+
+
+@pytest.mark.parametrize("model", MODEL_CLASSES, ids=_name)
+def test_every_model_keeps_unknown_fields(model: type[WireModel]) -> None:
     assert attrs.has(model)
-    assert issubclass(model, m.WireModel)
+    assert issubclass(model, WireModel)
