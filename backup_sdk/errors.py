@@ -28,6 +28,7 @@ __all__ = [
     "OperationTimeoutError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestTimeoutError",
     "ResponseDecodeError",
     "ServerError",
@@ -205,6 +206,17 @@ class ServerError(APIError):
 
 class InvalidRequestError(APIError):
     """The vendor rejected the request as malformed (HTTP 400/422, unknown method...)."""
+
+
+class RedirectError(APIError):
+    """The server redirected the call somewhere the SDK will not follow.
+
+    Credentials and request bodies are only ever sent to the origin (scheme, host and port)
+    the client was built for; ``location`` is the redacted target that was refused.
+    """
+
+    _fields: ClassVar[tuple[str, ...]] = (*APIError._fields, "location")
+    location: str | None
 
 
 _STATUS_CLASSES: dict[int, type[APIError]] = {

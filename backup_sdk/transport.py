@@ -1,53 +1,72 @@
 """HTTP transport shared by the vendor clients: one ``requests.Session``, timeouts, retries.
 
-What it guarantees:
+What it guarantees, for every vendor:
 
-* **Timeouts are always finite.** :class:`Timeout` defaults to 5 s to connect and 60 s to
-  read; ``None`` is refused.
-* **Retries only where safe.** A request that never reached the server (connection refused,
-  connect timeout, DNS failure) is retried for every call. Read timeouts, dropped
-  connections and retryable API errors (HTTP 429/502/503/504, or a vendor code the vendor
-  package marks retryable) are retried only for calls marked ``idempotent=True``.
-* **Backoff** is capped exponential with full jitter; ``Retry-After`` (seconds or an HTTP
-  date) is honoured up to :attr:`RetryPolicy.max_retry_after`, and a longer one is not
-  waited out: the :class:`~backup_sdk.errors.RateLimitError` says how long to wait.
+* **Timeouts are always finite**, and every call has a **deadline** (300 s by default,
+  across attempts and waits): a server that trickles its answer cannot hold a call open.
+* **Retries only where safe**: see :mod:`backup_sdk.retrying`.
+* **Redirects stay on the origin.** Same-origin redirects are followed (at most 5);
+  one to another scheme, host or port raises :class:`~backup_sdk.errors.RedirectError`
+  and nothing (no credentials, no body) is sent there.
 * **Observability without leaks.** DEBUG logs show method, URL, status, timing and a
   redacted, truncated body; hooks receive the same redacted facts.
+
+The names that used to live here (``Timeout``, ``RetryPolicy``, ``Hooks``, the handlers...)
+are still importable from this module.
 """
 
 from __future__ import annotations
 
-import email.utils
-import json
 import logging
-import math
 import platform
 import random
-import threading
 import time
 import warnings
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import timezone
-from typing import Any, Final, TypeVar, overload
+from collections.abc import Callable, Iterable, Mapping
+from typing import IO, Any, Final, TypeVar, cast, overload
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import attrs
 import requests
-import requests.adapters
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
+from backup_sdk._sentinel import NOT_GIVEN, NotGiven
 from backup_sdk._version import __version__
+from backup_sdk.config import (
+    DEFAULT_DEADLINE,
+    InsecureTransportWarning,
+    RetryPolicy,
+    Timeout,
+    check_deadline,
+)
 from backup_sdk.errors import (
     APIError,
     ConfigurationError,
     ConnectError,
     RateLimitError,
+    RedirectError,
     RequestTimeoutError,
-    ResponseDecodeError,
     TransportError,
-    error_class_for_status,
 )
-from backup_sdk.redaction import redact_body, redact_headers, redact_text, redact_url
+from backup_sdk.handlers import (
+    default_handler,
+    iter_content,
+    json_handler,
+    parse_json,
+    parse_retry_after,
+    raise_for_http_status,
+)
+from backup_sdk.hooks import CallInfo, Hooks, RequestEvent, ResponseEvent
+from backup_sdk.redaction import (
+    REDACTED,
+    is_secret_key,
+    redact_body,
+    redact_headers,
+    redact_text,
+    redact_url,
+)
+from backup_sdk.retrying import Outcome, RetryBudget, retry_delay
+from backup_sdk.watchdog import DeadlineAdapter, Watchdog
 
 __all__ = [
     "NOT_GIVEN",
@@ -70,152 +89,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-class NotGiven:
-    """Sentinel type for "argument not given" (so that ``None`` can mean something)."""
-
-    _instance: NotGiven | None = None
-
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __reduce__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN: Final = NotGiven()
-
-
-class InsecureTransportWarning(UserWarning):
-    """TLS certificate verification was turned off for a client."""
-
-
-def _positive(name: str) -> Callable[[Any, Any, float], None]:
-    def check(_inst: Any, _attr: Any, value: float) -> None:
-        if value is None or not isinstance(value, int | float) or isinstance(value, bool):
-            raise ConfigurationError(f"{name} must be a number of seconds, got {value!r}")
-        if not value > 0 or value == float("inf"):
-            raise ConfigurationError(f"{name} must be positive and finite, got {value!r}")
-
-    return check
-
-
-@attrs.frozen
-class Timeout:
-    """Connect and read timeouts, in seconds. Both are always finite."""
-
-    connect: float = attrs.field(default=5.0, validator=_positive("connect timeout"))
-    read: float = attrs.field(default=60.0, validator=_positive("read timeout"))
-
-    @classmethod
-    def coerce(cls, value: Timeout | float | tuple[float, float]) -> Timeout:
-        """Accept a :class:`Timeout`, one number (read; connect stays 5 s) or a pair."""
-        if isinstance(value, Timeout):
-            return value
-        if isinstance(value, tuple) and len(value) == 2:
-            return cls(connect=value[0], read=value[1])
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return cls(connect=min(5.0, float(value)), read=float(value))
-        raise ConfigurationError(
-            f"timeout must be seconds, a (connect, read) pair or a Timeout; got {value!r} "
-            "(an unbounded timeout is not allowed)"
-        )
-
-    def as_requests(self) -> tuple[float, float]:
-        return (self.connect, self.read)
-
-
-@attrs.frozen
-class RetryPolicy:
-    """When and how long to wait before trying a call again.
-
-    Attributes:
-        max_attempts: attempts in all, the first included (1 disables retries).
-        backoff_base: seconds; the n-th retry waits ``U(0, min(cap, base * 2**(n-1)))``.
-        backoff_cap: the longest computed backoff, in seconds.
-        max_retry_after: the longest ``Retry-After`` that will be waited out, in seconds.
-        retry_statuses: HTTP statuses treated as retryable for idempotent calls.
-        budget: at most this many retries per client in any ``budget_window`` seconds
-            (None: no limit). A sweep over 2,000 devices during an outage then fails fast
-            instead of multiplying the load on a struggling service.
-        budget_window: the length of that window, in seconds.
-    """
-
-    max_attempts: int = attrs.field(default=3)
-    backoff_base: float = 0.5
-    backoff_cap: float = 20.0
-    max_retry_after: float = 60.0
-    retry_statuses: frozenset[int] = frozenset({429, 502, 503, 504})
-    budget: int | None = 100
-    budget_window: float = 60.0
-
-    @max_attempts.validator
-    def _check_attempts(self, _attr: Any, value: int) -> None:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ConfigurationError(f"max_attempts must be an int >= 1, got {value!r}")
-
-    @classmethod
-    def none(cls) -> RetryPolicy:
-        """A policy that never retries."""
-        return cls(max_attempts=1)
-
-    def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
-        """Seconds to wait before retry number ``retry_number`` (1-based), full jitter."""
-        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** max(0, retry_number - 1)))
-        return (rng or random).uniform(0.0, ceiling)
-
-
-@attrs.frozen
-class CallInfo:
-    """What is being called: passed to response handlers and carried by events."""
-
-    vendor: str
-    operation: str
-    method: str
-    url: str  # redacted
-    idempotent: bool
-
-
-@attrs.frozen
-class RequestEvent:
-    """Fired before each attempt is sent."""
-
-    call: CallInfo
-    attempt: int
-
-
-@attrs.frozen
-class ResponseEvent:
-    """Fired after each attempt, whether it succeeded or failed.
-
-    ``status`` is None when no HTTP response arrived; ``error`` is the exception the attempt
-    ended with (already redacted), and ``will_retry`` says whether another attempt follows.
-    """
-
-    call: CallInfo
-    attempt: int
-    status: int | None
-    elapsed: float
-    headers: Mapping[str, str]
-    error: BaseException | None
-    will_retry: bool
-
-
-@attrs.define
-class Hooks:
-    """Callbacks for metrics and tracing. Exceptions raised by a hook propagate."""
-
-    on_request: list[Callable[[RequestEvent], None]] = attrs.field(factory=list)
-    on_response: list[Callable[[ResponseEvent], None]] = attrs.field(factory=list)
+_MAX_REDIRECTS: Final = 5
+_REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
+_LOG_LIMIT: Final = 2_000
+_insecure_warned: set[str] = set()
+_DEFAULT_TIMEOUT: Final = Timeout()
 
 
 def user_agent(package: str) -> str:
@@ -226,145 +104,100 @@ def user_agent(package: str) -> str:
     )
 
 
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta seconds or HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
     try:
-        seconds = float(value)
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
     except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _check_verify(verify: Any) -> bool | str:
+    if verify is True or verify is False:
+        return bool(verify)
+    if isinstance(verify, str) and verify.strip():
+        return verify
+    raise ConfigurationError(
+        f"verify must be True, False or the path of a CA bundle, got {verify!r} "
+        "(use verify=False explicitly to turn certificate checks off)"
+    )
+
+
+@attrs.frozen
+class _Body:
+    """The request body, and how to send it again after a failed attempt."""
+
+    json: Any = None
+    data: Any = None
+    files: Any = None
+
+    def rewinder(self) -> Callable[[], bool] | None:
+        """A function that rewinds streams in the body (False when one cannot), or None
+        when the body is plain data that can simply be sent again."""
+        streams: list[IO[Any]] = []
+        for value in (self.data, *(_file_objects(self.files))):
+            if value is not None and hasattr(value, "read"):
+                streams.append(value)
+            elif value is not None and not isinstance(value, str | bytes | Mapping | list | tuple):
+                return lambda: False  # a generator or other one-shot iterable
+        if not streams:
             return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        current = now if now is not None else time.time()
-        return max(0.0, when.timestamp() - current)
-    if math.isnan(seconds) or seconds < 0:
-        return None
-    return seconds
+        positions: list[int | None] = []
+        for stream in streams:
+            try:
+                positions.append(stream.tell() if stream.seekable() else None)
+            except (AttributeError, OSError, ValueError):
+                positions.append(None)
 
-
-_EXCERPT: Final = 500
-
-
-def raise_for_http_status(
-    response: requests.Response,
-    call: CallInfo,
-    *,
-    code: int | str | None = None,
-    message: str | None = None,
-    error_cls: type[APIError] | None = None,
-) -> None:
-    """Raise the :class:`APIError` subclass for an HTTP error status (>= 400)."""
-    status = response.status_code
-    if status < 400 and error_cls is None:
-        return
-    cls = error_cls or error_class_for_status(status)
-    excerpt = redact_body(response.content, response.headers.get("Content-Type"), limit=_EXCERPT)
-    text = message or (response.reason or "error") + (f": {excerpt}" if excerpt else "")
-    details: dict[str, Any] = {
-        "vendor": call.vendor,
-        "status": status,
-        "code": code,
-        "operation": call.operation,
-        "request_id": response.headers.get("X-Request-Id") or response.headers.get("Request-Id"),
-        "body_excerpt": excerpt or None,
-    }
-    if issubclass(cls, RateLimitError):
-        details["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
-    raise cls(text, **details)
-
-
-def default_handler(response: requests.Response, call: CallInfo) -> requests.Response:
-    """Raise for HTTP >= 400, otherwise return the response unchanged."""
-    raise_for_http_status(response, call)
-    return response
-
-
-def parse_json(response: requests.Response, call: CallInfo) -> Any:
-    """Decode a JSON body whatever the status; a non-JSON body raises ``ResponseDecodeError``.
-
-    Use :func:`json_handler` to also raise for HTTP error statuses.
-    """
-    try:
-        return response.json()
-    except ValueError:
-        ctype = response.headers.get("Content-Type", "unknown type")
-        raise ResponseDecodeError(
-            f"{call.operation} returned a body that is not JSON ({ctype}, "
-            f"{len(response.content)} bytes, HTTP {response.status_code})",
-            vendor=call.vendor,
-            model=None,
-            path="$",
-            excerpt=redact_body(response.content, ctype, limit=200) or None,
-        ) from None
-
-
-def json_handler(response: requests.Response, call: CallInfo) -> Any:
-    """Raise for HTTP >= 400 (see :func:`raise_for_http_status`), else decode JSON."""
-    raise_for_http_status(response, call)
-    return parse_json(response, call)
-
-
-def iter_content(
-    response: requests.Response, call: CallInfo, chunk_size: int = 256 * 1024
-) -> Iterator[bytes]:
-    """Yield a streamed body in chunks; a connection lost part-way raises ``ConnectError``.
-
-    The response is closed when the iterator ends, fails or is closed.
-    """
-    try:
-        yield from response.iter_content(chunk_size=chunk_size)
-    except (requests.exceptions.RequestException, OSError) as exc:
-        raise ConnectError(
-            f"{call.method} {call.url} ({call.operation}): download cut short: "
-            f"{redact_text(str(exc))[:200]}",
-            vendor=call.vendor,
-            operation=call.operation,
-            method=call.method,
-            url=call.url,
-        ) from None
-    finally:
-        response.close()
-
-
-def _never_sent(exc: BaseException) -> bool:
-    """True if the connection was never established (safe to retry any call)."""
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, NewConnectionError | ConnectTimeoutError):
+        def rewind() -> bool:
+            if any(p is None for p in positions):
+                return False
+            for stream, position in zip(streams, positions, strict=True):
+                try:
+                    stream.seek(cast(int, position))
+                except (OSError, ValueError):
+                    return False
             return True
-        nxt = getattr(seen, "reason", None)
-        if nxt is None and seen.args and isinstance(seen.args[0], BaseException):
-            nxt = seen.args[0]
-        seen = nxt if isinstance(nxt, BaseException) else None
-    return False
+
+        return rewind
 
 
-_insecure_warned: set[str] = set()
+def _file_objects(files: Any) -> list[Any]:
+    if not files:
+        return []
+    items = files.values() if isinstance(files, Mapping) else [v for _, v in files]
+    found = []
+    for item in items:
+        found.append(item[1] if isinstance(item, tuple) and len(item) > 1 else item)
+    return found
+
+
+class _DeadlinePassed(Exception):
+    """The call's deadline passed while a body was being read."""
 
 
 class Transport:
-    """One ``requests.Session`` with the SDK's timeout, retry, logging and hook behaviour.
+    """One ``requests.Session`` with the SDK's timeout, deadline, retry, logging and hooks.
 
     Args:
         base_url: prefix for relative paths (``https://host/api``).
-        package: the vendor package name; names the logger and the User-Agent.
+        package: the import package; names the logger and the User-Agent.
+        vendor: the vendor id carried by errors and events (``"cove"``...; default
+            ``package``).
         timeout: default :class:`Timeout` (or seconds, or a pair).
+        deadline: default seconds a whole call may take, retries included (None: no cap).
         retry: default :class:`RetryPolicy`.
         session: a caller's own ``requests.Session`` (it is not closed by :meth:`close`).
         proxies: passed to every request.
-        verify: passed to every request (``True``, ``False`` or a CA bundle path).
+        verify: ``True``, ``False`` (warns) or the path of a CA bundle.
         cert: a client certificate, passed to every request.
         headers: extra headers on every request.
         hooks: :class:`Hooks` for metrics and tracing.
         sleep: the function used to wait between attempts (tests pass a fake).
         rng: random source for jitter.
+        clock: monotonic seconds, for deadlines (tests pass a fake).
     """
 
     def __init__(
@@ -372,7 +205,9 @@ class Transport:
         base_url: str,
         *,
         package: str,
-        timeout: Timeout | float | tuple[float, float] = Timeout(),
+        vendor: str | None = None,
+        timeout: Timeout | float | tuple[float, float] = _DEFAULT_TIMEOUT,
+        deadline: float | None = DEFAULT_DEADLINE,
         retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
         proxies: Mapping[str, str] | None = None,
@@ -382,44 +217,47 @@ class Transport:
         hooks: Hooks | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
         pool_maxsize: int = 16,
     ) -> None:
         if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
             raise ConfigurationError(
                 f"base_url must start with http:// or https://, got {redact_url(str(base_url))!r}"
             )
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise ConfigurationError(f"retry must be a RetryPolicy, got {retry!r}")
         self.base_url = base_url.rstrip("/")
+        self.vendor = vendor or package
         self.package = package
         self.timeout = Timeout.coerce(timeout)
+        self.deadline = check_deadline(deadline)
         self.retry = retry or RetryPolicy()
         self.proxies = dict(proxies) if proxies else None
-        self.verify = verify
+        self.verify = _check_verify(verify)
         self.cert = cert
         self.hooks = hooks or Hooks()
         self.sleep = sleep
         self.rng = rng or random.Random()
+        self.clock = clock
         self.logger = logging.getLogger(package)
-        self._retries: deque[float] = deque()
-        self._budget_lock = threading.Lock()
+        self.budget = RetryBudget()
         self._owns_session = session is None
         if session is None:
             session = requests.Session()
-            adapter = requests.adapters.HTTPAdapter(
-                pool_connections=4, pool_maxsize=pool_maxsize, max_retries=0
-            )
+            adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=pool_maxsize, max_retries=0)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
         self.session = session
         self.headers: dict[str, str] = {"User-Agent": user_agent(package)}
         if headers:
             self.headers.update(headers)
-        if verify is False and self.base_url not in _insecure_warned:
+        if self.verify is False and self.base_url not in _insecure_warned:
             _insecure_warned.add(self.base_url)
             warnings.warn(
                 f"TLS certificate verification is off for {redact_url(self.base_url)}; "
                 "anyone on the network path can read and change this traffic",
                 InsecureTransportWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -434,15 +272,21 @@ class Transport:
         *,
         timeout: Timeout | float | tuple[float, float] | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
     ) -> Transport:
-        """A copy with other defaults that shares this transport's session."""
+        """A copy with other defaults that shares this transport's session, hooks and
+        retry budget (closing the copy leaves the session open)."""
         clone = object.__new__(Transport)
         clone.__dict__.update(self.__dict__)
         clone._owns_session = False
         if not isinstance(timeout, NotGiven):
             clone.timeout = Timeout.coerce(timeout)
         if not isinstance(retry, NotGiven):
+            if not isinstance(retry, RetryPolicy):
+                raise ConfigurationError(f"retry must be a RetryPolicy, got {retry!r}")
             clone.retry = retry
+        if not isinstance(deadline, NotGiven):
+            clone.deadline = check_deadline(deadline)
         return clone
 
     def url_for(self, path_or_url: str) -> str:
@@ -466,6 +310,7 @@ class Transport:
         files: Any = ...,
         headers: Mapping[str, str] | None = ...,
         timeout: Timeout | float | tuple[float, float] | NotGiven = ...,
+        deadline: float | NotGiven | None = ...,
         stream: bool = ...,
         handler: None = ...,
     ) -> requests.Response: ...
@@ -484,6 +329,7 @@ class Transport:
         files: Any = ...,
         headers: Mapping[str, str] | None = ...,
         timeout: Timeout | float | tuple[float, float] | NotGiven = ...,
+        deadline: float | NotGiven | None = ...,
         stream: bool = ...,
         handler: Callable[[requests.Response, CallInfo], T],
     ) -> T: ...
@@ -501,109 +347,82 @@ class Transport:
         files: Any = None,
         headers: Mapping[str, str] | None = None,
         timeout: Timeout | float | tuple[float, float] | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
         stream: bool = False,
         handler: Callable[[requests.Response, CallInfo], Any] | None = None,
     ) -> Any:
         """Send a request with retries; return ``handler(response, call)``.
 
         ``handler`` parses the response and raises an :class:`APIError` for an error reply;
-        without one, HTTP >= 400 raises and the ``requests.Response`` is returned.
+        without one, HTTP >= 400 raises and the ``requests.Response`` is returned. With
+        ``stream=True`` the deadline covers the wait for the headers; the body is then read
+        by the caller with the read timeout as an idle timeout.
 
         Raises:
             TransportError: no response (``ConnectError``, ``RequestTimeoutError``).
             APIError: the vendor's error, after retries where allowed.
+            RedirectError: a redirect to another origin (nothing was sent there).
             ResponseDecodeError: raised by ``handler`` for an unreadable body.
         """
         url = self.url_for(path_or_url)
         call = CallInfo(
-            vendor=self.package,
+            vendor=self.vendor,
             operation=operation,
             method=method.upper(),
             url=redact_url(url),
             idempotent=idempotent,
         )
-        effective_timeout = (
-            self.timeout if isinstance(timeout, NotGiven) else Timeout.coerce(timeout)
-        )
+        per_attempt = self.timeout if isinstance(timeout, NotGiven) else Timeout.coerce(timeout)
+        limit = self.deadline if isinstance(deadline, NotGiven) else check_deadline(deadline)
         merged_headers = dict(self.headers)
         if headers:
             merged_headers.update(headers)
+        body = _Body(json=json, data=data, files=files)
+        rewind = body.rewinder()
         parse = handler or default_handler
-        files_replayable = files is None and not _is_stream(data)
         policy = self.retry
+        started = self.clock()
+        ends = None if limit is None else started + limit
         attempt = 0
         while True:
             attempt += 1
+            remaining = None if ends is None else ends - self.clock()
+            if remaining is not None and remaining <= 0:
+                raise self._deadline_error(call, limit)
             for hook in self.hooks.on_request:
                 hook(RequestEvent(call=call, attempt=attempt))
             if self.logger.isEnabledFor(logging.DEBUG):
-                self._log_request(call, attempt, merged_headers, json, data)
-            started = time.monotonic()
-            response: requests.Response | None = None
-            retry_ok = False
-            wait_hint: float | None = None
-            error: BaseException
-            try:
-                response = self.session.request(
-                    call.method,
-                    url,
-                    params=params,
-                    json=json,
-                    data=data,
-                    files=files,
-                    headers=merged_headers,
-                    timeout=effective_timeout.as_requests(),
-                    stream=stream,
-                    verify=self.verify,
-                    cert=self.cert,
-                    proxies=self.proxies,
-                )
-            except requests.exceptions.ConnectTimeout as exc:
-                error = self._transport_error(RequestTimeoutError, call, "connect timed out", exc)
-                retry_ok = True
-            except requests.exceptions.ReadTimeout as exc:
-                error = self._transport_error(
-                    RequestTimeoutError,
-                    call,
-                    f"no response within the {effective_timeout.read:g} s read timeout",
-                    exc,
-                )
-                retry_ok = idempotent
-            except (
-                requests.exceptions.ConnectionError,
-                requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError,
-            ) as exc:
-                never_sent = _never_sent(exc)
-                what = "could not connect" if never_sent else "connection dropped"
-                error = self._transport_error(ConnectError, call, what, exc)
-                retry_ok = never_sent or idempotent
-            except (requests.exceptions.RequestException, OSError, ValueError) as exc:
-                # invalid URL, missing TLS certificate files, bad proxy settings...
-                error = self._transport_error(TransportError, call, "request failed", exc)
-                retry_ok = False
-            else:
-                elapsed = time.monotonic() - started
-                if self.logger.isEnabledFor(logging.DEBUG):
-                    self._log_response(call, response, elapsed, stream)
-                try:
-                    result = parse(response, call)
-                except APIError as exc:
-                    error = exc
-                    retry_ok = idempotent and bool(exc.retryable)
-                    if isinstance(exc, RateLimitError) and exc.retry_after is not None:
-                        wait_hint = exc.retry_after
-                    else:
-                        wait_hint = parse_retry_after(response.headers.get("Retry-After"))
-                except (requests.exceptions.RequestException, OSError) as exc:
-                    # body read failed part-way (streamed or truncated responses)
-                    error = self._transport_error(ConnectError, call, "response cut short", exc)
-                    retry_ok = idempotent and not stream
-                else:
-                    self._fire_response(call, attempt, response, started, None, False)
-                    return result
-            retry_ok = retry_ok and files_replayable and attempt < policy.max_attempts
-            if retry_ok and not self._spend_retry(policy):
+                self._log_request(call, attempt, merged_headers, body)
+            attempt_started = self.clock()
+            timeouts = per_attempt if remaining is None else per_attempt.capped(remaining)
+            response, outcome, result = self._attempt(
+                call, url, params, body, merged_headers, timeouts, remaining, stream, parse, limit
+            )
+            if outcome is None:
+                self._fire_response(call, attempt, response, attempt_started, None, False)
+                return result
+            error = outcome.error
+            remaining = None if ends is None else ends - self.clock()
+            delay = retry_delay(
+                policy,
+                outcome,
+                attempt=attempt,
+                idempotent=idempotent,
+                replayable=True,
+                remaining=remaining,
+                rng=self.rng,
+            )
+            if delay is not None and rewind is not None and not rewind():
+                self.logger.info("%s: the request body cannot be sent again", call.operation)
+                delay = None
+            if (
+                delay is None
+                and isinstance(error, RateLimitError)
+                and error.retry_after is None
+                and outcome.wait_hint is not None
+            ):
+                error.retry_after = outcome.wait_hint
+            if delay is not None and not self.budget.spend(policy):
                 self.logger.warning(
                     "%s %s: retry budget spent (%s retries in %g s); not retrying",
                     call.method,
@@ -611,22 +430,11 @@ class Transport:
                     policy.budget,
                     policy.budget_window,
                 )
-                retry_ok = False
-            delay = 0.0
-            if retry_ok:
-                if wait_hint is not None:
-                    if wait_hint > policy.max_retry_after:
-                        retry_ok = False
-                        if isinstance(error, RateLimitError) and error.retry_after is None:
-                            error.retry_after = wait_hint
-                    else:
-                        delay = wait_hint
-                else:
-                    delay = policy.backoff(attempt, self.rng)
-            self._fire_response(call, attempt, response, started, error, retry_ok)
+                delay = None
+            self._fire_response(call, attempt, response, attempt_started, error, delay is not None)
             if response is not None and not stream:
                 response.close()
-            if not retry_ok:
+            if delay is None:
                 raise error
             self.logger.info(
                 "%s %s: attempt %d failed (%s); retrying in %.2f s",
@@ -638,21 +446,162 @@ class Transport:
             )
             self.sleep(delay)
 
-    # -- helpers -------------------------------------------------------------------------
+    # -- one attempt -----------------------------------------------------------------------
 
-    def _spend_retry(self, policy: RetryPolicy) -> bool:
-        """Take one retry from the client's budget; False when it is spent."""
-        if policy.budget is None:
-            return True
-        now = time.monotonic()
-        with self._budget_lock:
-            spent = self._retries
-            while spent and now - spent[0] > policy.budget_window:
-                spent.popleft()
-            if len(spent) >= policy.budget:
-                return False
-            spent.append(now)
-            return True
+    def _attempt(
+        self,
+        call: CallInfo,
+        url: str,
+        params: Any,
+        body: _Body,
+        headers: dict[str, str],
+        timeouts: Timeout,
+        remaining: float | None,
+        stream: bool,
+        parse: Callable[[requests.Response, CallInfo], Any],
+        limit: float | None,
+    ) -> tuple[requests.Response | None, Outcome | None, Any]:
+        """Send once (following same-origin redirects); ``(response, None, result)`` on
+        success, ``(response or None, outcome, None)`` on failure."""
+        watchdog = Watchdog(remaining) if remaining is not None else None
+        response: requests.Response | None = None
+        try:
+            if watchdog is not None:
+                watchdog.__enter__()
+            response = self._send_following(call, url, params, body, headers, timeouts)
+            if not stream:
+                self._read_body(response, watchdog)
+        except _DeadlinePassed:
+            return response, Outcome(self._deadline_error(call, limit)), None
+        except RedirectError as exc:
+            return response, Outcome(exc), None
+        except requests.exceptions.ConnectTimeout as exc:
+            error = self._transport_error(RequestTimeoutError, call, "connect timed out", exc)
+            return None, Outcome(error, never_sent=True), None
+        except requests.exceptions.ReadTimeout as exc:
+            if watchdog is not None and watchdog.fired:
+                return None, Outcome(self._deadline_error(call, limit)), None
+            what = f"no response within the {timeouts.read:g} s read timeout"
+            error = self._transport_error(RequestTimeoutError, call, what, exc)
+            return None, Outcome(error, retryable=True), None
+        except (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
+            if watchdog is not None and watchdog.fired:
+                return response, Outcome(self._deadline_error(call, limit)), None
+            never_sent = _never_sent(exc)
+            error = self._connection_error(call, url, exc, never_sent)
+            return response, Outcome(error, never_sent=never_sent, retryable=True), None
+        except (requests.exceptions.RequestException, OSError, ValueError) as exc:
+            # invalid URL, missing TLS certificate files, bad proxy settings...
+            error = self._transport_error(TransportError, call, "request failed", exc)
+            return None, Outcome(error), None
+        finally:
+            if watchdog is not None:
+                watchdog.disarm()
+        if self.logger.isEnabledFor(logging.DEBUG):
+            self._log_response(call, response, stream)
+        try:
+            result = parse(response, call)
+        except APIError as exc:
+            hint = exc.retry_after if isinstance(exc, RateLimitError) else None
+            if hint is None:
+                hint = parse_retry_after(response.headers.get("Retry-After"))
+            return response, Outcome(exc, retryable=bool(exc.retryable), wait_hint=hint), None
+        except (requests.exceptions.RequestException, OSError) as exc:
+            # a streamed body read by the handler failed part-way
+            error = self._transport_error(ConnectError, call, "response cut short", exc)
+            return response, Outcome(error, retryable=not stream), None
+        return response, None, result
+
+    def _send_following(
+        self,
+        call: CallInfo,
+        url: str,
+        params: Any,
+        body: _Body,
+        headers: dict[str, str],
+        timeouts: Timeout,
+    ) -> requests.Response:
+        origin = _origin(url)
+        method = call.method
+        for _ in range(_MAX_REDIRECTS + 1):
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                json=body.json,
+                data=body.data,
+                files=body.files,
+                headers=headers,
+                timeout=timeouts.as_requests(),
+                stream=True,
+                verify=self.verify,
+                cert=self.cert,
+                proxies=self.proxies,
+                allow_redirects=False,
+            )
+            location = response.headers.get("Location")
+            if response.status_code not in _REDIRECTS or not location:
+                return response
+            target = urljoin(url, location)
+            response.close()
+            if _origin(target) != origin:
+                raise RedirectError(
+                    f"the server redirected {call.operation} to another origin "
+                    f"({redact_url(target)}); credentials and request bodies are only sent "
+                    f"to {redact_url(f'{origin[0]}://{origin[1]}')} -- check the base URL",
+                    vendor=call.vendor,
+                    status=response.status_code,
+                    operation=call.operation,
+                    location=redact_url(target),
+                )
+            if response.status_code in (301, 302, 303) and method not in ("GET", "HEAD"):
+                raise RedirectError(
+                    f"the server answered {call.operation} with HTTP {response.status_code} "
+                    f"to {redact_url(target)}; following it would turn the {method} into a "
+                    "GET and drop its body -- check the base URL",
+                    vendor=call.vendor,
+                    status=response.status_code,
+                    operation=call.operation,
+                    location=redact_url(target),
+                )
+            url, params = target, None
+        raise RedirectError(
+            f"more than {_MAX_REDIRECTS} redirects for {call.operation}",
+            vendor=call.vendor,
+            operation=call.operation,
+            location=redact_url(url),
+        )
+
+    def _read_body(self, response: requests.Response, watchdog: Watchdog | None) -> None:
+        """Read the whole body now, under the watchdog, so the deadline covers it."""
+        chunks = []
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                chunks.append(chunk)
+                if watchdog is not None and watchdog.fired:
+                    raise _DeadlinePassed
+        except (requests.exceptions.RequestException, OSError):
+            if watchdog is not None and watchdog.fired:
+                raise _DeadlinePassed from None
+            raise
+        response._content = b"".join(chunks)
+        response._content_consumed = True  # type: ignore[attr-defined]
+
+    # -- errors ----------------------------------------------------------------------------
+
+    def _deadline_error(self, call: CallInfo, limit: float | None) -> RequestTimeoutError:
+        return RequestTimeoutError(
+            f"{call.method} {call.url} ({call.operation}): no complete answer within the "
+            f"{limit:g} s deadline (the server may still be working on it)",
+            vendor=call.vendor,
+            operation=call.operation,
+            method=call.method,
+            url=call.url,
+        )
 
     def _transport_error(
         self, cls: type[TransportError], call: CallInfo, what: str, exc: BaseException
@@ -667,6 +616,36 @@ class Transport:
             method=call.method,
             url=call.url,
         )
+
+    def _connection_error(
+        self, call: CallInfo, url: str, exc: BaseException, never_sent: bool
+    ) -> TransportError:
+        _, host, port = _origin(url)
+        text = str(exc)
+        where = f"{host}:{port}" if port else host
+        if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text:
+            what = (
+                f"{where} does not speak TLS on that port (is it plain HTTP? try http://, "
+                "or the HTTPS port)"
+            )
+        elif _is_name_failure(exc):
+            what = f"could not resolve the host name {host!r}"
+        elif never_sent:
+            what = f"could not connect to {where}: connection refused or unreachable"
+        else:
+            what = f"the connection to {where} dropped before a full answer arrived"
+        detail = redact_text(text)
+        if len(detail) > 300:
+            detail = detail[:300] + "..."
+        return ConnectError(
+            f"{call.operation}: {what} ({call.method} {call.url}; {detail})",
+            vendor=call.vendor,
+            operation=call.operation,
+            method=call.method,
+            url=call.url,
+        )
+
+    # -- observability ---------------------------------------------------------------------
 
     def _fire_response(
         self,
@@ -683,7 +662,7 @@ class Transport:
             call=call,
             attempt=attempt,
             status=response.status_code if response is not None else None,
-            elapsed=time.monotonic() - started,
+            elapsed=self.clock() - started,
             headers=redact_headers(response.headers) if response is not None else {},
             error=error,
             will_retry=will_retry,
@@ -692,23 +671,18 @@ class Transport:
             hook(event)
 
     def _log_request(
-        self,
-        call: CallInfo,
-        attempt: int,
-        headers: Mapping[str, str],
-        json_body: Any,
-        data: Any,
+        self, call: CallInfo, attempt: int, headers: Mapping[str, str], body: _Body
     ) -> None:
-        body = ""
-        if json_body is not None:
-            body = redact_body(_dumps(json_body), "application/json")
-        elif isinstance(data, str | bytes):
+        rendered = ""
+        if body.json is not None:
+            rendered = _render_json(body.json)
+        elif isinstance(body.data, str | bytes):
             ctype = headers.get("Content-Type", "application/x-www-form-urlencoded")
-            body = redact_body(data, ctype)
-        elif isinstance(data, Mapping):
-            body = redact_body(
-                "&".join(f"{k}={v}" for k, v in data.items()), "application/x-www-form-urlencoded"
-            )
+            rendered = redact_body(body.data[: 4 * _LOG_LIMIT], ctype, limit=_LOG_LIMIT)
+        elif isinstance(body.data, Mapping):
+            rendered = _render_form(body.data)
+        elif body.data is not None or body.files is not None:
+            rendered = "<streamed upload>"
         self.logger.debug(
             "-> %s %s [%s] attempt %d headers=%s body=%s",
             call.method,
@@ -716,40 +690,81 @@ class Transport:
             call.operation,
             attempt,
             redact_headers(headers),
-            body,
+            rendered,
         )
 
-    def _log_response(
-        self,
-        call: CallInfo,
-        response: requests.Response,
-        elapsed: float,
-        stream: bool,
-    ) -> None:
+    def _log_response(self, call: CallInfo, response: requests.Response, stream: bool) -> None:
         ctype = response.headers.get("Content-Type")
         if stream:
-            body = "<streamed>"
+            rendered = "<streamed>"
         elif ctype and not ("json" in ctype or "text" in ctype or "form" in ctype):
-            body = f"<{len(response.content)} bytes of {ctype}>"
+            rendered = f"<{len(response.content)} bytes of {ctype}>"
         else:
-            body = redact_body(response.content, ctype)
+            content = response.content
+            head = content[: 4 * _LOG_LIMIT]
+            rendered = redact_body(head, ctype, limit=_LOG_LIMIT)
+            if len(content) > len(head):
+                rendered += f" [{len(content):,} bytes in all]"
         self.logger.debug(
             "<- %s %s [%s] HTTP %d in %.1f ms body=%s",
             call.method,
             call.url,
             call.operation,
             response.status_code,
-            elapsed * 1000,
-            body,
+            response.elapsed.total_seconds() * 1000,
+            rendered,
         )
 
 
-def _dumps(value: Any) -> str:
+def _render_json(value: Any) -> str:
     try:
-        return json.dumps(value, default=str, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return repr(value)
+        text = redact_body(_dumps_for_log(value), "application/json", limit=_LOG_LIMIT)
+    except (TypeError, ValueError, RecursionError):
+        text = "<a JSON body that cannot be shown>"
+    return text
 
 
-def _is_stream(data: Any) -> bool:
-    return data is not None and not isinstance(data, str | bytes | Mapping | list | tuple)
+def _dumps_for_log(value: Any) -> str:
+    import json
+
+    text = json.dumps(value, default=str, separators=(",", ":"))
+    return text[: 4 * _LOG_LIMIT] if len(text) > 4 * _LOG_LIMIT else text
+
+
+def _render_form(fields: Mapping[Any, Any]) -> str:
+    """A form body for the log, each secret field's value replaced before encoding."""
+    safe = [
+        (str(k), REDACTED if is_secret_key(str(k)) and v not in (None, "") else redact_text(str(v)))
+        for k, v in fields.items()
+    ]
+    text = urlencode(safe, safe="<>")
+    return text if len(text) <= _LOG_LIMIT else f"{text[:_LOG_LIMIT]}... [{len(text):,} characters]"
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """True if the connection was never established (safe to retry any call)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, NewConnectionError | ConnectTimeoutError):
+            return True
+        nxt = getattr(seen, "reason", None)
+        if nxt is None and seen.args and isinstance(seen.args[0], BaseException):
+            nxt = seen.args[0]
+        seen = nxt if isinstance(nxt, BaseException) else None
+    return False
+
+
+def _is_name_failure(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, NameResolutionError):
+            return True
+        nxt = getattr(seen, "reason", None)
+        if nxt is None and seen.args and isinstance(seen.args[0], BaseException):
+            nxt = seen.args[0]
+        seen = nxt if isinstance(nxt, BaseException) else None
+    return False

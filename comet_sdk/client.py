@@ -1,32 +1,26 @@
 """``CometAdminClient``: every admin API method of a Comet Server, typed.
 
 Every call is ``POST /api/v1/...`` with a form body (strings raw, ints in decimal, JSON
-values as compact JSON, optional parameters left out) carrying the admin credentials.
-Three ways to authenticate:
-
-* ``password=``: sent with every call (``AuthType=Password``);
-* ``session_key=``: an existing admin session (``AuthType=SessionKey``);
-* ``use_session=True`` (implied by ``totp=``): the client starts an admin session with
-  ``AdminAccountSessionStart`` on first use and reuses its key. A TOTP code is used once,
-  for that login. When the key stops working the session is started again (if the
-  password alone is enough) and the call replayed once.
+values as compact JSON, optional parameters left out) carrying the admin credentials (see
+:mod:`comet_sdk.session` for the three ways to authenticate and how a refused session key
+is told from a permission problem).
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import os
 import re
-import threading
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar, overload
 
 import requests
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack, deprecated
 
-from backup_sdk.client import BaseClient, ClientOptions
+from backup_sdk.auth import AuthStrategy, Issued, Lease
+from backup_sdk.client import BaseClient, ClientOptions, RawResponse, read_env
 from backup_sdk.errors import (
     APIError,
     AuthenticationError,
@@ -34,19 +28,19 @@ from backup_sdk.errors import (
     ConflictError,
     ValidationError,
 )
+from backup_sdk.handlers import iter_content, parse_json, raise_for_http_status
+from backup_sdk.hooks import CallInfo
+from backup_sdk.jsonutil import JSONError, loads
 from backup_sdk.models import WireModel
 from backup_sdk.redaction import Secret, remember_secret
-from backup_sdk.transport import (
-    CallInfo,
-    iter_content,
-    parse_json,
-    raise_for_http_status,
-)
+from backup_sdk.transport import Transport
+from backup_sdk.uploads import Upload
 from comet_sdk._generated import models as m
 from comet_sdk._generated.methods import OPERATIONS, GeneratedMethods
 from comet_sdk._operation import Operation
 from comet_sdk.errors import error_from_message, is_error_body
 from comet_sdk.models import converter
+from comet_sdk.session import SessionLogin, TotpSource
 
 __all__ = ["CometAdminClient"]
 
@@ -96,133 +90,240 @@ class CometAdminClient(BaseClient, GeneratedMethods):
         base_url: the server root, e.g. ``https://backup.example.com:8060``.
         username: the admin account.
         password: its password.
-        totp: a current TOTP code, for admins with two-factor login (implies sessions).
-        session_key: an existing admin session key.
-        use_session: start a session on first use and reuse its key.
+        totp: a current TOTP code (used for one login), or a callable returning a current
+            code for every login, for admins with two-factor login (implies sessions).
+        session_key: an existing admin session key (used until refused).
+        use_session: start an admin session on first use and share its key between
+            calls and threads, instead of sending the password with every call.
 
     ``**options`` are the transport settings of :class:`backup_sdk.client.ClientOptions`
-    (timeout, retry, session, proxies, verify, cert, headers, hooks, sleep).
+    (timeout, deadline, retry, session, proxies, verify, cert, headers, hooks, sleep, clock).
 
     Raises:
-        ConfigurationError: no password and no session key.
+        ConfigurationError: no username, or neither a password nor a session key.
     """
 
+    vendor = "comet"
     package = "comet_sdk"
 
+    username: str
+    _password: Secret | None
+    _session_mode: bool
+    _session_login: SessionLogin
+
+    @overload
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        username: str,
+        password: str | None = None,
+        totp: TotpSource | None = None,
+        session_key: str | None = None,
+        use_session: bool = False,
+        **options: Unpack[ClientOptions],
+    ) -> None: ...
+
+    @overload
+    @deprecated(
+        "pass the credentials as keywords: CometAdminClient(url, username=..., password=...)"
+    )
     def __init__(
         self,
         base_url: str,
         username: str,
         password: str | None = None,
+        /,
         *,
-        totp: str | None = None,
+        totp: TotpSource | None = None,
         session_key: str | None = None,
         use_session: bool = False,
         **options: Unpack[ClientOptions],
-    ) -> None:
-        if not username:
-            raise ConfigurationError("username is required")
+    ) -> None: ...
+
+    def __init__(self, base_url: str, *args: str | None, **kwargs: Any) -> None:
+        if args:
+            warnings.warn(
+                "CometAdminClient(url, username, password) is deprecated: pass the "
+                "credentials as keywords",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            if len(args) > 2:
+                raise ConfigurationError("CometAdminClient takes username and password only")
+            kwargs.setdefault("username", args[0])
+            if len(args) == 2:
+                kwargs.setdefault("password", args[1])
+        username = kwargs.pop("username", None)
+        password = kwargs.pop("password", None)
+        totp = kwargs.pop("totp", None)
+        session_key = kwargs.pop("session_key", None)
+        use_session = bool(kwargs.pop("use_session", False))
+        if not isinstance(username, str) or not username:
+            raise ConfigurationError("CometAdminClient needs username=...")
         if password is None and session_key is None:
-            raise ConfigurationError("give password=... or session_key=...")
-        super().__init__(base_url=base_url, **options)
+            raise ConfigurationError("CometAdminClient needs a password or a session key")
+        if totp is not None and not (callable(totp) or (isinstance(totp, str) and totp)):
+            raise ConfigurationError("totp must be a code or a callable returning one")
         self.username = username
         self._password = Secret(password) if password is not None else None
-        self._totp = Secret(totp) if totp else None
-        self._session_key = Secret(session_key) if session_key else None
-        self._auto_session = use_session or totp is not None
-        self._auth_lock = threading.RLock()
+        self._session_mode = use_session or totp is not None or session_key is not None
+        self._session_login = SessionLogin(self, password=self._password, totp=totp)
+        super().__init__(base_url, **kwargs)
+        if session_key is not None:
+            remember_secret(session_key)
+            self._credentials.seed(Issued(Secret(session_key)))
+
+    def _auth_strategy(self, transport: Transport) -> AuthStrategy[Any] | None:
+        return self._session_login if self._session_mode else None
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> CometAdminClient:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
         """Build from ``COMET_URL``, ``COMET_USERNAME`` and ``COMET_PASSWORD`` (or
         ``COMET_SESSION_KEY``); ``COMET_TOTP`` adds a one-time code.
 
         Raises:
-            ConfigurationError: a required variable is missing.
+            ConfigurationError: a required variable is missing (all of them are named).
         """
-        env = os.environ if environ is None else environ
-        missing = [k for k in ("COMET_URL", "COMET_USERNAME") if not env.get(k)]
-        if not (env.get("COMET_PASSWORD") or env.get("COMET_SESSION_KEY")):
-            missing.append("COMET_PASSWORD (or COMET_SESSION_KEY)")
-        if missing:
-            raise ConfigurationError(f"set {', '.join(missing)}")
+        env = read_env(
+            environ,
+            "COMET",
+            required=("URL", "USERNAME"),
+            optional=("PASSWORD", "SESSION_KEY", "TOTP"),
+        )
+        if "password" not in env and "session_key" not in env:
+            raise ConfigurationError("set COMET_PASSWORD (or COMET_SESSION_KEY)")
         return cls(
-            env["COMET_URL"],
-            env["COMET_USERNAME"],
-            env.get("COMET_PASSWORD") or None,
-            session_key=env.get("COMET_SESSION_KEY") or None,
-            totp=env.get("COMET_TOTP") or None,
-            **kwargs,
+            env["url"],
+            username=env["username"],
+            password=env.get("password"),
+            session_key=env.get("session_key"),
+            totp=env.get("totp"),
+            **options,
         )
 
     # -- sessions --------------------------------------------------------------------------
 
-    def start_session(self, totp: str | None = None) -> str:
-        """Log in with ``AdminAccountSessionStart``; later calls use the session key.
+    def login(self) -> str:
+        """Start an admin session now (``AdminAccountSessionStart``); later calls from this
+        client and its copies use its key. Returns the key (keep it secret).
 
-        Returns the key (keep it secret). Raises ``AuthenticationError`` if refused.
+        Raises:
+            AuthenticationError: refused, or a TOTP code is needed and none is left.
         """
-        with self._auth_lock:
-            if totp:
-                self._totp = Secret(totp)
-            self._session_key = None
-            started = self._send(OPERATIONS["AdminAccountSessionStart"], {}, allow_session=False)
-            assert isinstance(started, m.SessionKeyRegeneratedResponse)
-            remember_secret(started.session_key)
-            self._session_key = Secret(started.session_key)
-            self._auto_session = True
-            return started.session_key
+        if not self._session_mode:
+            self._session_mode = True
+            self._credentials.strategy = self._session_login
+        key = self._credentials.login()
+        assert isinstance(key, Secret)
+        return key.get_secret_value()
+
+    @deprecated("use login()")
+    def start_session(self, totp: str | None = None) -> str:
+        """Deprecated: :meth:`login` (pass ``totp=`` to the constructor)."""
+        if totp:
+            self._session_login = SessionLogin(self, password=self._password, totp=totp)
+            self._credentials.strategy = self._session_login
+            self._session_mode = True
+        return self.login()
 
     def end_session(self) -> None:
-        """Revoke the current session key (``AdminAccountSessionRevoke``)."""
-        with self._auth_lock:
-            if self._session_key is None:
-                return
-            try:
-                self._send(OPERATIONS["AdminAccountSessionRevoke"], {})
-            finally:
-                self._session_key = None
+        """Revoke the current session key (``AdminAccountSessionRevoke``); the next call
+        starts a new session."""
+        key = self._credentials.current
+        if not isinstance(key, Secret):
+            return
+        try:
+            self._send(OPERATIONS["AdminAccountSessionRevoke"], {}, self._key_fields(key))
+        finally:
+            self._credentials.forget()
 
-    def _credentials(self, allow_session: bool) -> dict[str, str]:
-        with self._auth_lock:
-            fields = {"Username": self.username}
-            if allow_session and self._session_key is not None:
-                fields["AuthType"] = "SessionKey"
-                fields["SessionKey"] = self._session_key.get_secret_value()
-            elif self._password is None:
-                raise AuthenticationError(
-                    "the session key no longer works and there is no password to log in again",
-                    vendor=self.package,
-                )
-            elif self._totp is not None:
-                fields["AuthType"] = "PasswordTOTP"
-                fields["Password"] = self._password.get_secret_value()
-                fields["TOTP"] = self._totp.get_secret_value()
-                self._totp = None  # a TOTP code is good for one login only
-            else:
-                fields["AuthType"] = "Password"
-                fields["Password"] = self._password.get_secret_value()
-            return fields
+    def _start_session(self, password: Secret, totp: str | None) -> str:
+        fields = {"Username": self.username, "Password": password.get_secret_value()}
+        if totp is not None:
+            fields["AuthType"] = "PasswordTOTP"
+            fields["TOTP"] = totp
+        else:
+            fields["AuthType"] = "Password"
+        started = self._send(OPERATIONS["AdminAccountSessionStart"], {}, fields)
+        assert isinstance(started, m.SessionKeyRegeneratedResponse)
+        if not started.session_key:
+            raise AuthenticationError(
+                "AdminAccountSessionStart answered without a session key",
+                vendor=self.vendor,
+                operation="AdminAccountSessionStart",
+            )
+        return started.session_key
+
+    def _probe_session(self, key: Secret) -> None:
+        self._send(OPERATIONS["AdminAccountProperties"], {}, self._key_fields(key))
+
+    def _key_fields(self, key: Secret) -> dict[str, str]:
+        return {
+            "Username": self.username,
+            "AuthType": "SessionKey",
+            "SessionKey": key.get_secret_value(),
+        }
+
+    def _auth_fields(self, credential: Secret | None) -> dict[str, str]:
+        if credential is not None:
+            return self._key_fields(credential)
+        assert self._password is not None
+        return {
+            "Username": self.username,
+            "AuthType": "Password",
+            "Password": self._password.get_secret_value(),
+        }
 
     # -- calls ---------------------------------------------------------------------------
 
     def _invoke(self, operation: Operation, params: dict[str, Any]) -> Any:
-        if self._auto_session and self._session_key is None:
-            self.start_session()
-        used_session = self._session_key is not None
-        try:
-            return self._send(operation, params)
-        except AuthenticationError:
-            # a session key can expire or be revoked: start again once, if we can
-            if not (used_session and self._auto_session and self._password is not None):
-                raise
-            self.start_session()
-            return self._send(operation, params)
+        upload = params.get("upload")
+        replayable = Upload(upload) if operation.multipart and upload is not None else None
+
+        def send(lease: Lease[Any]) -> Any:
+            return self._send(operation, params, self._auth_fields(lease.value), replayable)
+
+        return self._credentials.call(send)
+
+    def call_raw(self, method: str, params: Mapping[str, Any] | None = None) -> RawResponse[Any]:
+        """Call any Comet method by name with raw form values; returns the HTTP response
+        and the decoded body (JSON values, or text), without building models or raising
+        for a ``Status`` in the body.
+
+        Raises:
+            ValidationError: the method is not in the spec.
+        """
+        operation = OPERATIONS.get(method)
+        if operation is None:
+            raise ValidationError(f"no Comet method {method!r}", parameter="method")
+
+        def send(lease: Lease[Any]) -> RawResponse[Any]:
+            fields = {
+                **self._auth_fields(lease.value),
+                **{
+                    k: _form_value(k, v, k in operation.json_params)
+                    for k, v in (params or {}).items()
+                },
+            }
+            return self._transport.request(
+                "POST",
+                operation.path,
+                operation=operation.name,
+                idempotent=operation.safe,
+                data=fields,
+                handler=_raw_handler,
+            )
+
+        return self._credentials.call(send)
 
     def _send(
-        self, operation: Operation, params: dict[str, Any], *, allow_session: bool = True
+        self,
+        operation: Operation,
+        params: Mapping[str, Any],
+        credentials: dict[str, str],
+        upload: Upload | None = None,
     ) -> Any:
-        credentials = self._credentials(allow_session)
         fields = {
             name: _form_value(name, value, name in operation.json_params)
             for name, value in params.items()
@@ -230,18 +331,20 @@ class CometAdminClient(BaseClient, GeneratedMethods):
         }
         handler = functools.partial(self._handle, operation)
         if operation.multipart:
+            if upload is None:
+                raise ValidationError(f"{operation.name} needs an upload", parameter="upload")
             headers = {f"X-Comet-Admin-{k}": v for k, v in credentials.items()}
-            upload: bytes | BinaryIO = params["upload"]
-            return self._transport.request(
-                "POST",
-                operation.path,
-                operation=operation.name,
-                idempotent=operation.safe,
-                headers=headers,
-                data=fields,
-                files={"upload": ("upload", upload, "application/octet-stream")},
-                handler=handler,
-            )
+            with upload.open() as body:
+                return self._transport.request(
+                    "POST",
+                    operation.path,
+                    operation=operation.name,
+                    idempotent=operation.safe,
+                    headers=headers,
+                    data=fields,
+                    files={"upload": ("upload", body, "application/octet-stream")},
+                    handler=handler,
+                )
         return self._transport.request(
             "POST",
             operation.path,
@@ -317,7 +420,7 @@ class CometAdminClient(BaseClient, GeneratedMethods):
             return profile
         raise ConflictError(
             f"the profile of {target_user!r} changed during {_PROFILE_ATTEMPTS} attempts: {last}",
-            vendor=self.package,
+            vendor=self.vendor,
             operation="AdminSetUserProfileHash",
         )
 
@@ -331,6 +434,12 @@ def _is_hash_conflict(error: APIError) -> bool:
 
 def _json_or_none(response: requests.Response) -> Any:
     try:
-        return response.json()
-    except ValueError:
+        return loads(response.content)
+    except JSONError:
         return None
+
+
+def _raw_handler(response: requests.Response, call: CallInfo) -> RawResponse[Any]:
+    ctype = response.headers.get("Content-Type", "").lower()
+    data: Any = parse_json(response, call) if "json" in ctype else response.text
+    return RawResponse(response=response, data=data)

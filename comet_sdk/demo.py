@@ -22,7 +22,7 @@ def run_demo(stream: TextIO) -> None:
     with (
         CometSimulator(fleet=fleet) as sim,
         CometAdminClient(
-            sim.url, sim.admin_username, sim.admin_password, use_session=True
+            sim.url, username=sim.username, password=sim.password, use_session=True
         ) as client,
     ):
         version = client.admin_meta_version()

@@ -1,55 +1,46 @@
 """``CoveClient``: the Cove Data Protection JSON-RPC API (``/jsonapi``).
 
-Every call is a JSON-RPC 2.0 ``POST`` to one URL. ``Login`` returns a *visa* as a top-level
-field of the reply; every later request carries the current visa at the top level, and
-every reply (errors too) carries a new one, which the client adopts. A visa lapses after
-15 minutes without calls: the client logs in again before that (``visa_refresh``, default
-14 minutes) and, if the service still answers 1701, logs in once more and replays the call.
-Login is lazy (the first call logs in); the visa chain is guarded by a lock, so one client
-can be used from several threads.
+Every call is a JSON-RPC 2.0 ``POST`` to one URL. Login is lazy (the first call logs in)
+and the visa chain -- each reply's visa is used for the next call -- is kept by the shared
+credential store (:mod:`backup_sdk.auth`): one login at a time however many threads share
+the client, a new login before the 15-minute visa lifetime ends (``visa_refresh``), and
+after a 1701 one login and one replay of the call.
 """
 
 from __future__ import annotations
 
-import itertools
-import os
-import threading
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+import warnings
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, overload
 
 import attrs
-import requests
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack, deprecated
 
-from backup_sdk.client import BaseClient, ClientOptions
+from backup_sdk.auth import AuthStrategy, Lease
+from backup_sdk.client import BaseClient, ClientOptions, RawResponse, read_env
 from backup_sdk.errors import ConfigurationError, PermissionDeniedError, ResponseDecodeError
 from backup_sdk.pagination import OffsetPaginator
 from backup_sdk.redaction import Secret, remember_secret
-from backup_sdk.transport import CallInfo, parse_json, raise_for_http_status
-from cove_sdk.errors import (
-    SECURITY_REFUSAL,
-    ColumnsRefusedError,
-    VisaExpiredError,
-    error_from_rpc,
-)
+from backup_sdk.transport import Transport
+from backup_sdk.validate import check_aware, check_int, check_str, check_strings
+from cove_sdk.errors import SECURITY_REFUSAL, ColumnsRefusedError
 from cove_sdk.models import (
     AccountInfo,
     ChildPartner,
     HomeNodeInfo,
     PartnerInfo,
-    ReportingError,
-    ReportingSession,
     ServerInfo,
     UserInfo,
     converter,
 )
+from cove_sdk.reporting import DeviceReporting
 from cove_sdk.statistics import StatisticsPage, StatisticsRow, decode_page
+from cove_sdk.visa import Envelope, VisaLogin
 
 __all__ = ["DEFAULT_URL", "AccountLookup", "CoveClient", "DeviceReporting"]
 
 DEFAULT_URL = "https://api.backup.management/jsonapi"
-_SAFE_PREFIXES = ("Enumerate", "Get", "Query")
 
 
 @attrs.frozen
@@ -60,138 +51,133 @@ class AccountLookup:
     home_node: HomeNodeInfo
 
 
-class _VisaChain:
-    def __init__(self) -> None:
-        self.lock = threading.RLock()
-        self.visa: Secret | None = None
-        self.adopted_at: float = 0.0
-        self.user: UserInfo | None = None
-
-
 class CoveClient(BaseClient):
     """Client for the Cove Management Service.
 
     Args:
-        partner: the partner name exactly as the console shows it — for API users usually
+        base_url: the JSON-RPC endpoint (default ``https://api.backup.management/jsonapi``).
+        partner: the partner name exactly as the console shows it -- for API users usually
             ``"Company (admin@company.example)"``.
         username: the login name (for API users, the API user's name).
         password: its password (or API token).
-        base_url: the JSON-RPC endpoint (default ``https://api.backup.management/jsonapi``).
         visa_refresh: seconds after the last reply at which the client logs in again
             instead of reusing the visa (the service drops it after 15 minutes).
         reporting_url: override the storage node URL for the Reporting Service
             (default ``https://<home node host>/repserv_json``).
-        clock: monotonic seconds, for the visa age (tests pass a fake).
 
     ``**options`` are the transport settings of :class:`backup_sdk.client.ClientOptions`
-    (timeout, retry, session, proxies, verify, cert, headers, hooks, sleep).
+    (timeout, deadline, retry, session, proxies, verify, cert, headers, hooks, sleep, clock).
+
+    Raises:
+        ConfigurationError: a credential is missing.
     """
 
+    vendor = "cove"
     package = "cove_sdk"
+    chained_credentials = True
 
+    @overload
+    def __init__(
+        self,
+        base_url: str = DEFAULT_URL,
+        *,
+        partner: str,
+        username: str,
+        password: str,
+        visa_refresh: float = 14 * 60,
+        reporting_url: str | None = None,
+        **options: Unpack[ClientOptions],
+    ) -> None: ...
+
+    @overload
+    @deprecated(
+        "pass the credentials as keywords: CoveClient(partner=..., username=..., password=...)"
+    )
     def __init__(
         self,
         partner: str,
         username: str,
         password: str,
+        /,
         *,
         base_url: str = DEFAULT_URL,
         visa_refresh: float = 14 * 60,
         reporting_url: str | None = None,
-        clock: Callable[[], float] = time.monotonic,
         **options: Unpack[ClientOptions],
-    ) -> None:
-        if not username or not password:
-            raise ConfigurationError("username and password are required")
-        super().__init__(base_url=base_url, **options)
+    ) -> None: ...
+
+    def __init__(self, *args: str, **kwargs: Any) -> None:
+        base_url, partner, username, password = _credentials(args, kwargs)
+        visa_refresh = kwargs.pop("visa_refresh", 14 * 60)
+        reporting_url = kwargs.pop("reporting_url", None)
+        if "clock" in kwargs and not callable(kwargs["clock"]):
+            raise ConfigurationError("clock must be a callable returning seconds")
+        if not isinstance(visa_refresh, int | float) or not 0 < visa_refresh <= 15 * 60:
+            raise ConfigurationError(
+                f"visa_refresh must be seconds between 0 and 900, got {visa_refresh!r}"
+            )
         self.partner = partner
         self.username = username
         self._password = Secret(password)
-        self._visa_refresh = visa_refresh
         self._reporting_url = reporting_url
-        self._clock = clock
-        self._chain = _VisaChain()
-        self._ids = itertools.count(1)
+        self._envelope = Envelope(visa_refresh=float(visa_refresh))
+        super().__init__(base_url, **kwargs)
+
+    def _auth_strategy(self, transport: Transport) -> AuthStrategy[Secret]:
+        self._visa_login = VisaLogin(
+            transport,
+            self._envelope,
+            partner=self.partner,
+            username=self.username,
+            password=self._password,
+        )
+        return self._visa_login
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> CoveClient:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
         """Build from ``COVE_PARTNER``, ``COVE_USERNAME``, ``COVE_PASSWORD`` and optionally
-        ``COVE_API_URL``.
+        ``COVE_URL`` and ``COVE_REPORTING_URL`` (``COVE_API_URL`` is still read, with a
+        warning).
 
         Raises:
-            ConfigurationError: a required variable is missing.
+            ConfigurationError: a required variable is missing (all of them are named).
         """
-        env = os.environ if environ is None else environ
-        missing = [k for k in ("COVE_PARTNER", "COVE_USERNAME", "COVE_PASSWORD") if not env.get(k)]
-        if missing:
-            raise ConfigurationError(f"set {', '.join(missing)}")
-        if env.get("COVE_API_URL"):
-            kwargs.setdefault("base_url", env["COVE_API_URL"])
-        return cls(env["COVE_PARTNER"], env["COVE_USERNAME"], env["COVE_PASSWORD"], **kwargs)
+        env = read_env(
+            environ,
+            "COVE",
+            required=("PARTNER", "USERNAME", "PASSWORD"),
+            optional=("URL", "REPORTING_URL"),
+            renamed={"COVE_API_URL": "URL"},
+        )
+        if "url" in env:
+            options.setdefault("base_url", env["url"])
+        if "reporting_url" in env:
+            options.setdefault("reporting_url", env["reporting_url"])
+        return cls(
+            partner=env["partner"], username=env["username"], password=env["password"], **options
+        )
 
     # -- the envelope ------------------------------------------------------------------------
 
-    def _adopt(self, body: Any) -> None:
-        visa = body.get("visa") if isinstance(body, dict) else None
-        if isinstance(visa, str) and visa:
-            remember_secret(visa)
-            with self._chain.lock:
-                self._chain.visa = Secret(visa)
-                self._chain.adopted_at = self._clock()
-
-    def _rpc(
+    def _call(
         self,
         method: str,
-        params: Mapping[str, Any],
+        params: Mapping[str, Any] | None = None,
         *,
-        visa: bool = True,
         idempotent: bool | None = None,
         url: str | None = None,
-    ) -> Any:
-        body: dict[str, Any] = {
-            "jsonrpc": "2.0",
-            "id": str(next(self._ids)),
-            "method": method,
-            "params": dict(params),
-        }
-        if visa:
-            with self._chain.lock:
-                current = self._chain.visa
-            if current is not None:
-                body["visa"] = current.get_secret_value()
+    ) -> RawResponse[dict[str, Any]]:
+        def send(lease: Lease[Secret]) -> RawResponse[dict[str, Any]]:
+            return self._envelope.send(
+                self._transport,
+                url or self.base_url,
+                method,
+                params or {},
+                lease=lease,
+                idempotent=idempotent,
+            )
 
-        def handle(response: requests.Response, call: CallInfo) -> Any:
-            try:
-                reply = parse_json(response, call)
-            except ResponseDecodeError:
-                if response.status_code >= 400:  # a proxy's error page, not the service
-                    raise_for_http_status(response, call)
-                raise
-            self._adopt(reply)
-            if not isinstance(reply, dict):
-                raise ResponseDecodeError(
-                    "the reply is not a JSON-RPC object",
-                    vendor=self.package,
-                    model="JSON-RPC reply",
-                    path="$",
-                )
-            if reply.get("error") is not None:
-                raise error_from_rpc(
-                    reply["error"], operation=method, http_status=response.status_code
-                )
-            if response.status_code >= 400:
-                raise_for_http_status(response, call)
-            return reply.get("result")
-
-        safe = method.startswith(_SAFE_PREFIXES) if idempotent is None else idempotent
-        return self._transport.request(
-            "POST",
-            url or self.base_url,
-            operation=method,
-            idempotent=safe,
-            json=body,
-            handler=handle,
-        )
+        return self._credentials.call(send)
 
     def login(self) -> UserInfo:
         """Log in now (normally automatic) and return the user.
@@ -200,34 +186,18 @@ class CoveClient(BaseClient):
             AuthenticationError: wrong partner name, username or password (2100); the
                 message says which partner-name form API users need.
         """
-        with self._chain.lock:
-            result = self._rpc(
-                "Login",
-                {
-                    "partner": self.partner,
-                    "username": self.username,
-                    "password": self._password.get_secret_value(),
-                },
-                visa=False,
-                idempotent=False,
-            )
-            inner = result.get("result") if isinstance(result, dict) else None
-            user = converter.structure(inner or {}, UserInfo)
-            self._chain.user = user
-            return user
-
-    def _ensure_visa(self) -> None:
-        with self._chain.lock:
-            age = self._clock() - self._chain.adopted_at
-            if self._chain.visa is None or age >= self._visa_refresh:
-                self.login()
+        self._credentials.login()
+        user = self._visa_login.user
+        assert user is not None
+        return user
 
     @property
     def user(self) -> UserInfo:
         """The logged-in user (logs in if needed)."""
-        self._ensure_visa()
-        assert self._chain.user is not None
-        return self._chain.user
+        user = self._visa_login.user
+        if user is None:
+            return self.login()
+        return user
 
     def call_raw(
         self,
@@ -235,20 +205,14 @@ class CoveClient(BaseClient):
         params: Mapping[str, Any] | None = None,
         *,
         idempotent: bool | None = None,
-    ) -> Any:
-        """Call any method; returns the whole ``result`` object (return value under
-        ``result``, out-parameters beside it). Logs in as needed; a visa the service no
-        longer accepts (1701) is replaced and the call replayed once.
+    ) -> RawResponse[Any]:
+        """Call any method; returns the HTTP response and the whole ``result`` object
+        (return value under ``result``, out-parameters beside it).
 
-        ``idempotent`` defaults to True for ``Enumerate*``/``Get*``/``Query*`` methods,
-        which are then retried after timeouts and 5xx; other calls are not.
+        ``idempotent`` defaults to the table in :mod:`cove_sdk.operations`.
         """
-        self._ensure_visa()
-        try:
-            return self._rpc(method, params or {}, idempotent=idempotent)
-        except VisaExpiredError:
-            self.login()
-            return self._rpc(method, params or {}, idempotent=idempotent)
+        raw = self._call(method, params, idempotent=idempotent)
+        return RawResponse(response=raw.response, data=raw.data.get("result"))
 
     def call(
         self,
@@ -259,8 +223,20 @@ class CoveClient(BaseClient):
     ) -> Any:
         """Call any of the service's methods by name; returns ``result.result`` as decoded
         JSON. Use it for the ~250 schema methods without a typed wrapper."""
-        result = self.call_raw(method, params, idempotent=idempotent)
+        result = self._call(method, params, idempotent=idempotent).data.get("result")
         return result.get("result") if isinstance(result, dict) else result
+
+    def _result(self, method: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The whole ``result`` object of a call (it must be an object)."""
+        result = self._call(method, params).data.get("result")
+        if not isinstance(result, dict):
+            raise ResponseDecodeError(
+                f"{method} returned no result object",
+                vendor=self.vendor,
+                model=method,
+                path="$.result",
+            )
+        return result
 
     # -- typed methods -----------------------------------------------------------------------
 
@@ -323,14 +299,7 @@ class CoveClient(BaseClient):
     def get_account_info_by_id(self, account_id: int) -> AccountLookup:
         """``GetAccountInfoById``: the account (token included, kept secret) and its
         storage node."""
-        result = self.call_raw("GetAccountInfoById", {"accountId": account_id})
-        if not isinstance(result, dict):
-            raise ResponseDecodeError(
-                "GetAccountInfoById returned no object",
-                vendor=self.package,
-                model="AccountInfo",
-                path="$.result",
-            )
+        result = self._result("GetAccountInfoById", {"accountId": account_id})
         account = converter.structure(result.get("result") or {}, AccountInfo)
         remember_secret(account.token)
         node = converter.structure(result.get("homeNodeInfo") or {}, HomeNodeInfo)
@@ -356,7 +325,6 @@ class CoveClient(BaseClient):
         self.call(
             "UpdateAccountCustomColumnValues",
             {"accountId": account_id, "values": pairs},
-            idempotent=True,
         )
 
     def enumerate_users(self, partner_ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -385,9 +353,9 @@ class CoveClient(BaseClient):
 
     def enumerate_account_remote_access_endpoints(self, account_id: int) -> list[Any]:
         """``EnumerateAccountRemoteAccessEndpoints`` (raw; URLs may carry auth tokens)."""
-        result = self.call_raw("EnumerateAccountRemoteAccessEndpoints", {"accountId": account_id})
-        inner = result.get("result") if isinstance(result, dict) else result
-        return list(inner or [])
+        return list(
+            self.call("EnumerateAccountRemoteAccessEndpoints", {"accountId": account_id}) or []
+        )
 
     def add_partner(
         self, partner_info: Mapping[str, Any], *, create_default_account: bool = False
@@ -399,7 +367,7 @@ class CoveClient(BaseClient):
 
     def modify_partner(self, partner_info: Mapping[str, Any]) -> None:
         """``ModifyPartner`` (the info must include ``Id``)."""
-        self.call("ModifyPartner", {"partnerInfo": dict(partner_info)}, idempotent=True)
+        self.call("ModifyPartner", {"partnerInfo": dict(partner_info)})
 
     def remove_partner(self, partner_id: int) -> None:
         """``RemovePartner``."""
@@ -407,7 +375,7 @@ class CoveClient(BaseClient):
 
     def modify_account(self, account_info: Mapping[str, Any]) -> None:
         """``ModifyAccount`` (the info must include ``Id``)."""
-        self.call("ModifyAccount", {"accountInfo": dict(account_info)}, idempotent=True)
+        self.call("ModifyAccount", {"accountInfo": dict(account_info)})
 
     def remove_account(self, account_id: int) -> None:
         """``RemoveAccount``."""
@@ -428,17 +396,17 @@ class CoveClient(BaseClient):
         selection_mode: str,
     ) -> dict[str, Any]:
         query: dict[str, Any] = {
-            "PartnerId": partner_id,
-            "SelectionMode": selection_mode,
-            "Filter": filter,
-            "StartRecordNumber": start,
-            "RecordsCount": count,
-            "Columns": list(columns),
+            "PartnerId": check_int("partner_id", partner_id, minimum=0),
+            "SelectionMode": check_str("selection_mode", selection_mode),
+            "Filter": check_str("filter", filter, empty=True),
+            "StartRecordNumber": check_int("start", start, minimum=0),
+            "RecordsCount": check_int("count", count, minimum=1, maximum=100_000),
+            "Columns": check_strings("columns", columns),
         }
         if order_by:
-            query["OrderBy"] = order_by
+            query["OrderBy"] = check_str("order_by", order_by)
         if totals:
-            query["Totals"] = list(totals)
+            query["Totals"] = check_strings("totals", totals)
         return query
 
     def enumerate_account_statistics(
@@ -475,7 +443,7 @@ class CoveClient(BaseClient):
             selection_mode=selection_mode,
         )
         try:
-            result = self.call_raw("EnumerateAccountStatistics", {"query": query})
+            result = self._result("EnumerateAccountStatistics", {"query": query})
         except PermissionDeniedError as exc:
             if exc.code != SECURITY_REFUSAL or not diagnose_refusals or not columns:
                 raise
@@ -485,15 +453,13 @@ class CoveClient(BaseClient):
             raise ColumnsRefusedError(
                 f"the user may not read column(s) {', '.join(refused)}; remove them from the "
                 "query (one restricted column refuses the whole call)",
-                vendor=self.package,
+                vendor=self.vendor,
                 status=exc.status,
                 code=exc.code,
                 operation="EnumerateAccountStatistics",
                 columns=refused,
             ) from None
-        if not isinstance(result, dict):
-            return decode_page(None)
-        return decode_page(result.get("result"), result.get("totalStatistics"))
+        return _statistics_page(result, "EnumerateAccountStatistics")
 
     def iter_account_statistics(
         self,
@@ -538,7 +504,7 @@ class CoveClient(BaseClient):
 
     def enumerate_account_history_statistics(
         self,
-        timeslice: int,
+        timeslice: int | datetime,
         partner_id: int,
         columns: Sequence[str],
         *,
@@ -547,7 +513,14 @@ class CoveClient(BaseClient):
         filter: str = "",
     ) -> StatisticsPage:
         """``EnumerateAccountHistoryStatistics``: the statistics as they were at
-        ``timeslice`` (unix seconds, UTC)."""
+        ``timeslice`` (unix seconds, or an aware datetime).
+
+        Raises:
+            ValidationError: a naive datetime, or another bad argument (nothing is sent).
+        """
+        if isinstance(timeslice, datetime):
+            timeslice = int(check_aware("timeslice", timeslice).timestamp())
+        timeslice = check_int("timeslice", timeslice, minimum=0)
         query = self._statistics_query(
             partner_id,
             columns,
@@ -558,12 +531,10 @@ class CoveClient(BaseClient):
             totals=(),
             selection_mode="Merged",
         )
-        result = self.call_raw(
+        result = self._result(
             "EnumerateAccountHistoryStatistics", {"timeslice": timeslice, "query": query}
         )
-        if not isinstance(result, dict):
-            return decode_page(None)
-        return decode_page(result.get("result"), result.get("totalStatistics"))
+        return _statistics_page(result, "EnumerateAccountHistoryStatistics")
 
     def find_refused_columns(self, partner_id: int, columns: Sequence[str]) -> list[str]:
         """Which of ``columns`` this user may not read (13501), by splitting the list.
@@ -604,7 +575,7 @@ class CoveClient(BaseClient):
             if not host:
                 raise ResponseDecodeError(
                     "GetAccountInfoById gave no storage node host",
-                    vendor=self.package,
+                    vendor=self.vendor,
                     model="HomeNodeInfo",
                     path="$.homeNodeInfo.CommonInfo.Host",
                 )
@@ -612,84 +583,46 @@ class CoveClient(BaseClient):
         return DeviceReporting(self, lookup.account, url)
 
 
-class DeviceReporting:
-    """Sessions and errors of one device, from its storage node (``repserv_json``).
-
-    The service's schema is not public: results follow what integrations were seen to
-    read, and unknown fields are kept on the models.
-    """
-
-    def __init__(self, client: CoveClient, account: AccountInfo, url: str) -> None:
-        self._client = client
-        self.account = account
-        self.url = url
-
-    def _query(self, method: str, params: dict[str, Any]) -> list[Any]:
-        token = self.account.token
-        full = {**params, "accountId": self.account.id, "account": self.account.name}
-        if token:
-            full["token"] = token
-        client = self._client
-        client._ensure_visa()
-        try:
-            result = client._rpc(method, full, idempotent=True, url=self.url)
-        except VisaExpiredError:
-            client.login()
-            result = client._rpc(method, full, idempotent=True, url=self.url)
-        inner = result.get("result") if isinstance(result, dict) else result
-        if inner is not None and not isinstance(inner, list):
-            raise ResponseDecodeError(
-                f"{method} did not return a list",
-                vendor="cove_sdk",
-                model=method,
-                path="$.result.result",
-            )
-        return inner or []
-
-    def query_sessions(
-        self,
-        query: str = "0 != 1",
-        *,
-        order_by: str = "BackupStartTime DESC",
-        offset: int = 0,
-        size: int = 100,
-    ) -> list[ReportingSession]:
-        """``QuerySessions``: sessions matching ``query`` (e.g. ``"Plugin == 1"``), newest
-        first by default."""
-        data = self._query(
-            "QuerySessions",
-            {"query": query, "orderBy": order_by, "range": {"Offset": offset, "Size": size}},
+def _statistics_page(result: dict[str, Any], method: str) -> StatisticsPage:
+    """A page from a statistics ``result`` object; rows must be a list (never silently empty)."""
+    rows = result.get("result")
+    if not isinstance(rows, list):
+        raise ResponseDecodeError(
+            f"{method} answered without a list of rows (result.result is "
+            f"{'missing' if 'result' not in result else type(rows).__name__}); a page "
+            "cannot be read from it",
+            vendor="cove",
+            model="StatisticsPage",
+            path="$.result.result",
         )
-        return converter.structure_list(data, ReportingSession)
+    return decode_page(rows, result.get("totalStatistics"))
 
-    def query_errors(
-        self,
-        session_id: int = 0,
-        *,
-        query: str | None = None,
-        order_by: str = "Time DESC",
-        offset: int = 0,
-        size: int = 100,
-    ) -> list[ReportingError]:
-        """``QueryErrors``: error texts of one session (``session_id``) or of all (0)."""
-        data = self._query(
-            "QueryErrors",
-            {
-                "sessionId": session_id,
-                "query": query or (f"SessionId == {session_id}" if session_id else "0 != 1"),
-                "orderBy": order_by,
-                "groupId": 0,
-                "range": {"Offset": offset, "Size": size},
-            },
-        )
-        return converter.structure_list(data, ReportingError)
 
-    def iter_sessions(
-        self, query: str = "0 != 1", *, page_size: int = 100
-    ) -> Iterator[ReportingSession]:
-        """All matching sessions, page by page."""
-        pager: OffsetPaginator[ReportingSession] = OffsetPaginator(
-            lambda offset, count: self.query_sessions(query, offset=offset, size=count),
-            page_size=page_size,
+def _credentials(args: tuple[str, ...], kwargs: dict[str, Any]) -> tuple[str, str, str, str]:
+    """``(base_url, partner, username, password)`` from either constructor form."""
+    if len(args) == 3:
+        warnings.warn(
+            "CoveClient(partner, username, password) is deprecated: pass them as keywords",
+            DeprecationWarning,
+            stacklevel=3,
         )
-        return iter(pager)
+        partner, username, password = args
+        base_url = kwargs.pop("base_url", DEFAULT_URL)
+    elif len(args) <= 1:
+        base_url = args[0] if args else kwargs.pop("base_url", DEFAULT_URL)
+        partner = kwargs.pop("partner", None)
+        username = kwargs.pop("username", None)
+        password = kwargs.pop("password", None)
+    else:
+        raise ConfigurationError(
+            "CoveClient takes the base URL and keyword credentials: "
+            "CoveClient(partner=..., username=..., password=...)"
+        )
+    missing = [
+        name
+        for name, value in (("partner", partner), ("username", username), ("password", password))
+        if not isinstance(value, str) or not value
+    ]
+    if missing:
+        raise ConfigurationError(f"CoveClient needs {', '.join(missing)}")
+    return base_url, partner, username, password

@@ -24,10 +24,10 @@ def run_demo(stream: TextIO) -> None:
     with (
         CoveSimulator(fleet=FleetSpec(devices=2_000, seed=11)) as sim,
         CoveClient(
-            sim.partner_name,
-            sim.username,
-            sim.password,
-            base_url=f"{sim.url}/jsonapi",
+            sim.base_url,
+            partner=sim.partner_name,
+            username=sim.username,
+            password=sim.password,
             reporting_url=sim.reporting_url,
         ) as client,
     ):

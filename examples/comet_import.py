@@ -39,7 +39,7 @@ def import_last_day(client: CometAdminClient, now: datetime) -> list[str]:
 
 def main() -> int:
     with CometSimulator(fleet=CometFleetSpec(users=10, jobs=200, days=2)) as sim:
-        client = CometAdminClient(sim.url, sim.admin_username, sim.admin_password)
+        client = CometAdminClient(sim.url, username=sim.username, password=sim.password)
         with client:
             now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
             for line in import_last_day(client, now):

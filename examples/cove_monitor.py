@@ -73,10 +73,10 @@ def monitor(
 def main() -> int:
     with CoveSimulator(fleet=FleetSpec(devices=10_000, seed=4)) as sim:
         client = CoveClient(
-            sim.partner_name,
-            sim.username,
-            sim.password,
-            base_url=f"{sim.url}/jsonapi",
+            sim.base_url,
+            partner=sim.partner_name,
+            username=sim.username,
+            password=sim.password,
             reporting_url=sim.reporting_url,
         )
         with client:

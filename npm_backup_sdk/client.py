@@ -1,41 +1,39 @@
 """``NpmBackupClient``: the Backup and Restore v2.0 service of an appliance.
 
-Authentication is a bearer token from ``POST /api/mgmt.aaa/2.0/token`` (falling back to
-``1.0`` on older appliances), refreshed shortly before ``expires_at`` and once, transparently,
-when the appliance answers 401 with an ``AUTH_*`` error id. HTTP Basic is available with
-``basic_auth=True``.
+Authentication is a bearer token (see :mod:`npm_backup_sdk.tokens`), kept by the shared
+credential store: one login however many threads share the client, renewal shortly before
+the token expires, and one new login and replay when the appliance answers 401 with an
+``AUTH_*`` error id. HTTP Basic is available with ``basic_auth=True``.
 """
 
 from __future__ import annotations
 
 import base64
 import logging
-import os
-import threading
-import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import requests
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack
 
-from backup_sdk.client import BaseClient, ClientOptions
+from backup_sdk.auth import AuthStrategy, Issued, Lease
+from backup_sdk.client import BaseClient, ClientOptions, RawResponse, read_env
+from backup_sdk.config import check_seconds
 from backup_sdk.errors import (
-    APIError,
-    AuthenticationError,
     ConfigurationError,
-    NotFoundError,
     OperationTimeoutError,
     TransportError,
+    ValidationError,
 )
+from backup_sdk.handlers import iter_content, parse_json
+from backup_sdk.hooks import CallInfo
 from backup_sdk.redaction import Secret, remember_secret
-from backup_sdk.transport import (
-    CallInfo,
-    iter_content,
-    parse_json,
-)
+from backup_sdk.transport import Transport
+from backup_sdk.uploads import Upload
+from backup_sdk.validate import check_positive
 from npm_backup_sdk.enums import OperationType
-from npm_backup_sdk.errors import error_from_response, is_auth_expiry
+from npm_backup_sdk.errors import error_from_response
 from npm_backup_sdk.models import (
     DeviceInfo,
     OperationInfo,
@@ -44,6 +42,7 @@ from npm_backup_sdk.models import (
     Token,
     converter,
 )
+from npm_backup_sdk.operations import is_safe_to_repeat
 from npm_backup_sdk.resources import (
     DEFAULT_PATHS,
     BackupsAPI,
@@ -52,6 +51,7 @@ from npm_backup_sdk.resources import (
     ScheduledBackupsAPI,
     ServersAPI,
 )
+from npm_backup_sdk.tokens import TokenLogin
 
 __all__ = ["API_ROOT", "NpmBackupClient"]
 
@@ -60,24 +60,13 @@ _AAA_VERSIONS = ("2.0", "1.0")
 log = logging.getLogger("npm_backup_sdk")
 
 
-class _TokenState:
-    """Access/refresh token and expiry, shared by copies of a client; guarded by a lock."""
-
-    def __init__(self, access: str | None, refresh: str | None) -> None:
-        self.lock = threading.RLock()
-        self.access = Secret(access) if access else None
-        self.refresh = Secret(refresh) if refresh else None
-        self.renew_at: float | None = None  # time.monotonic() deadline
-        self.aaa_version: str | None = None
-
-
 class NpmBackupClient(BaseClient):
     """Client for ``/api/npm.backup/2.0`` on one appliance.
 
     Args:
-        host: the appliance name or address; the client talks HTTPS to it.
-        base_url: instead of ``host``, a full root such as ``https://10.0.0.5:8443``
-            (``http://`` only when you say so, e.g. for the bundled simulator).
+        base_url: the appliance: a host name or address (the client talks HTTPS to it), or
+            a full root such as ``https://10.0.0.5:8443`` (``http://`` only when you say
+            so, e.g. for the bundled simulator).
         username: the account for a token (or for Basic with ``basic_auth``).
         password: its password.
         access_token: an existing access token instead of (or besides) credentials.
@@ -85,24 +74,29 @@ class NpmBackupClient(BaseClient):
         basic_auth: send HTTP Basic credentials on every call instead of a token.
         paths: overrides for endpoint paths, keyed as in ``resources.DEFAULT_PATHS``
             (several actions are inferred from the 1.0 service; see their docstrings).
-        refresh_margin: seconds before ``expires_at`` at which the token is renewed.
-        clock: a monotonic clock for :meth:`wait_for_operation` (tests pass a fake).
+        refresh_margin: seconds before a token expires at which it is renewed.
 
     ``**options`` are the transport settings of :class:`backup_sdk.client.ClientOptions`;
     ``verify`` there may be a CA bundle path for a self-signed appliance, and ``False``
-    warns once (traffic can then be read and changed on the way).
+    warns once (traffic can then be read and changed on the way). ``clock`` also drives
+    :meth:`wait_for_operation`.
 
     Raises:
-        ConfigurationError: neither or both of ``host``/``base_url``, or no way to log in.
+        ConfigurationError: no appliance, or no way to log in.
     """
 
+    vendor = "npm_backup"
     package = "npm_backup_sdk"
+
+    paths: dict[str, str]
+    _username: str | None
+    _password: Secret | None
+    _basic: bool
 
     def __init__(
         self,
-        host: str | None = None,
-        *,
         base_url: str | None = None,
+        *,
         username: str | None = None,
         password: str | None = None,
         access_token: str | None = None,
@@ -110,12 +104,23 @@ class NpmBackupClient(BaseClient):
         basic_auth: bool = False,
         paths: Mapping[str, str] | None = None,
         refresh_margin: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
+        host: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None:
-        if (host is None) == (base_url is None):
-            raise ConfigurationError("give the appliance as host=... or base_url=..., not both")
-        root = base_url if base_url is not None else f"https://{host}"
+        if host is not None:
+            warnings.warn(
+                "NpmBackupClient(host=...) is deprecated: pass the host as the first argument",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            if base_url is not None:
+                raise ConfigurationError("give the appliance as base_url or host, not both")
+            base_url = host
+        if not isinstance(base_url, str) or not base_url.strip():
+            raise ConfigurationError(
+                "give the appliance: NpmBackupClient('appliance.example', ...)"
+            )
+        root = base_url if base_url.startswith(("http://", "https://")) else f"https://{base_url}"
         if basic_auth and not (username and password):
             raise ConfigurationError("basic_auth needs username and password")
         if not (access_token or refresh_token or (username and password)):
@@ -125,15 +130,28 @@ class NpmBackupClient(BaseClient):
         unknown = set(paths or {}) - set(DEFAULT_PATHS)
         if unknown:
             raise ConfigurationError(f"unknown path keys: {', '.join(sorted(unknown))}")
+        margin = check_seconds("refresh_margin", refresh_margin, strict=False)
         options["headers"] = {"Accept": "application/json", **(options.get("headers") or {})}
-        super().__init__(base_url=root, **options)
         self._username = username
         self._password = Secret(password) if password else None
         self._basic = basic_auth
-        self._tokens = _TokenState(access_token, refresh_token)
-        self._refresh_margin = refresh_margin
-        self._clock = clock
-        self.paths: dict[str, str] = {**DEFAULT_PATHS, **(paths or {})}
+        self.paths = {**DEFAULT_PATHS, **(paths or {})}
+        self._tokens = TokenLogin(
+            self,
+            username=username,
+            password=self._password,
+            refresh_token=Secret(refresh_token) if refresh_token else None,
+            refresh_margin=margin,
+        )
+        super().__init__(root, **options)
+        if access_token:
+            remember_secret(access_token)
+            self._credentials.seed(Issued(Secret(access_token)))
+
+    def _auth_strategy(self, transport: Transport) -> AuthStrategy[Any] | None:
+        return None if self._basic else self._tokens
+
+    def _setup(self) -> None:
         self.backups = BackupsAPI(self)
         self.completed_backups = CompletedBackupsAPI(self)
         self.device_status = DeviceStatusAPI(self)
@@ -141,35 +159,30 @@ class NpmBackupClient(BaseClient):
         self.servers = ServersAPI(self)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> NpmBackupClient:
-        """Build from ``NPM_BACKUP_HOST`` (or ``NPM_BACKUP_URL``), ``NPM_BACKUP_USERNAME``,
-        ``NPM_BACKUP_PASSWORD`` and optionally ``NPM_BACKUP_CA_BUNDLE``.
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
+        """Build from ``NPM_BACKUP_URL`` (a host or a URL), ``NPM_BACKUP_USERNAME``,
+        ``NPM_BACKUP_PASSWORD`` and optionally ``NPM_BACKUP_CA_BUNDLE``
+        (``NPM_BACKUP_HOST`` is still read, with a warning).
 
         Raises:
-            ConfigurationError: a required variable is missing.
+            ConfigurationError: a required variable is missing (all of them are named).
         """
-        env = os.environ if environ is None else environ
-        host, url = env.get("NPM_BACKUP_HOST"), env.get("NPM_BACKUP_URL")
-        if not (host or url):
-            raise ConfigurationError("set NPM_BACKUP_HOST (or NPM_BACKUP_URL)")
-        missing = [k for k in ("NPM_BACKUP_USERNAME", "NPM_BACKUP_PASSWORD") if not env.get(k)]
-        if missing:
-            raise ConfigurationError(f"set {' and '.join(missing)}")
-        if env.get("NPM_BACKUP_CA_BUNDLE"):
-            kwargs.setdefault("verify", env["NPM_BACKUP_CA_BUNDLE"])
-        return cls(
-            None if url else host,
-            base_url=url or None,
-            username=env["NPM_BACKUP_USERNAME"],
-            password=env["NPM_BACKUP_PASSWORD"],
-            **kwargs,
+        env = read_env(
+            environ,
+            "NPM_BACKUP",
+            required=("URL", "USERNAME", "PASSWORD"),
+            optional=("CA_BUNDLE",),
+            renamed={"NPM_BACKUP_HOST": "URL"},
         )
+        if "ca_bundle" in env:
+            options.setdefault("verify", env["ca_bundle"])
+        return cls(env["url"], username=env["username"], password=env["password"], **options)
 
     # -- discovery (no login needed) ------------------------------------------------------
 
     def info(self) -> DeviceInfo:
         """What the appliance is: name, model, software version (``common/1.0/info``)."""
-        data = self._request("GET", "/api/common/1.0/info", operation="common.info", auth=False)
+        data = self._send("GET", "/api/common/1.0/info", operation="common.info")
         return converter.structure(data, DeviceInfo)
 
     def ping(self) -> bool:
@@ -178,14 +191,12 @@ class NpmBackupClient(BaseClient):
         Raises:
             TransportError: it cannot be reached.
         """
-        self._request("GET", "/api/common/1.0/ping", operation="common.ping", auth=False)
+        self._send("GET", "/api/common/1.0/ping", operation="common.ping")
         return True
 
     def services(self) -> list[ServiceVersions]:
         """Services and versions the appliance offers (``common/1.0/services``)."""
-        data = self._request(
-            "GET", "/api/common/1.0/services", operation="common.services", auth=False
-        )
+        data = self._send("GET", "/api/common/1.0/services", operation="common.services")
         return converter.structure_list(data, ServiceVersions)
 
     def supports_backup_v2(self) -> bool:
@@ -200,114 +211,24 @@ class NpmBackupClient(BaseClient):
         Raises:
             AuthenticationError: credentials refused.
         """
-        with self._tokens.lock:
-            if self._username and self._password:
-                body: dict[str, Any] = {
-                    "user_credentials": {
-                        "username": self._username,
-                        "password": self._password.get_secret_value(),
-                    },
-                    "generate_refresh_token": True,
-                }
-            elif self._tokens.refresh is not None:
-                body = {
-                    "refresh_token": self._tokens.refresh.get_secret_value(),
-                    "generate_refresh_token": False,
-                }
-            else:
-                raise AuthenticationError(
-                    "the access token expired and there is no refresh token or password",
-                    vendor=self.package,
-                    operation="mgmt.aaa.token",
-                )
-            return self._issue_token(body)
+        if self._basic:
+            raise ConfigurationError("a client using HTTP Basic has no token to log in for")
+        self._credentials.login()
+        token = self._tokens.last_token
+        assert token is not None
+        return token
 
-    def _refresh(self) -> Token:
-        with self._tokens.lock:
-            if self._tokens.refresh is None:
-                return self.login()
-            body = {
-                "refresh_token": self._tokens.refresh.get_secret_value(),
-                "generate_refresh_token": False,
-            }
-            try:
-                return self._issue_token(body)
-            except AuthenticationError:
-                if not (self._username and self._password):
-                    raise
-                self._tokens.refresh = None
-                return self.login()
-
-    def _issue_token(self, body: dict[str, Any]) -> Token:
-        versions = (self._tokens.aaa_version,) if self._tokens.aaa_version else _AAA_VERSIONS
-        last_error: APIError | None = None
-        for version in versions:
-            try:
-                data = self._request(
-                    "POST",
-                    f"/api/mgmt.aaa/{version}/token",
-                    operation="mgmt.aaa.token",
-                    json=body,
-                    auth=False,
-                )
-            except NotFoundError as exc:  # an older appliance: try the next version
-                last_error = exc
-                continue
-            token = converter.structure(data, Token)
-            remember_secret(token.access_token)
-            remember_secret(token.refresh_token)
-            self._tokens.aaa_version = version
-            self._tokens.access = Secret(token.access_token)
-            if token.refresh_token:
-                self._tokens.refresh = Secret(token.refresh_token)
-            self._tokens.renew_at = self._renewal_deadline(token)
-            log.debug("token issued by mgmt.aaa %s, expires %s", version, token.expires_at)
-            return token
-        assert last_error is not None
-        raise last_error
-
-    def _renewal_deadline(self, token: Token) -> float | None:
-        """When (``time.monotonic()``) to renew ``token``; None to renew only when refused.
-
-        The lifetime is measured once, on arrival, against our clock; from then on the
-        deadline is on the monotonic clock, so a wall-clock jump never renews every call. A
-        token that looks expired on arrival means the two clocks disagree: it is used until
-        the appliance refuses it.
-        """
-        if token.expires_at is None:
-            return None
-        remaining = token.expires_at.timestamp() - time.time()
-        if remaining <= 0:
-            log.warning(
-                "the appliance's token expiry %s is already past by our clock: the clocks "
-                "disagree; the token is renewed when the appliance refuses it",
-                token.expires_at,
-            )
-            return None
-        return time.monotonic() + remaining - self._refresh_margin
-
-    def _authorization(self) -> str:
-        if self._basic and self._username and self._password:
+    def _authorization(self, credential: Secret | None) -> str:
+        if credential is None:
+            assert self._username is not None
+            assert self._password is not None
             pair = f"{self._username}:{self._password.get_secret_value()}".encode()
             return "Basic " + base64.b64encode(pair).decode("ascii")
-        with self._tokens.lock:
-            renew_at = self._tokens.renew_at
-            if self._tokens.access is None:
-                self.login()
-            elif renew_at is not None and time.monotonic() >= renew_at:
-                self._refresh()
-            assert self._tokens.access is not None
-            return f"Bearer {self._tokens.access.get_secret_value()}"
-
-    def _invalidate(self, used: str) -> None:
-        with self._tokens.lock:
-            current = self._tokens.access
-            if current is not None and f"Bearer {current.get_secret_value()}" == used:
-                self._tokens.access = None
+        return f"Bearer {credential.get_secret_value()}"
 
     # -- HTTP ------------------------------------------------------------------------------
 
-    def _request(
+    def _send(
         self,
         method: str,
         path: str,
@@ -318,35 +239,89 @@ class NpmBackupClient(BaseClient):
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
-        auth: bool = True,
     ) -> Any:
-        """Send one call; returns decoded JSON (None for an empty body) or, with
-        ``stream=True``, an iterator over the body's chunks (the connection is released
-        when it is exhausted or closed)."""
-        idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
-        for attempt in (1, 2):
-            call_headers = dict(headers or {})
-            if auth:
-                call_headers["Authorization"] = self._authorization()
-            try:
-                return self._transport.request(
+        """One request without credentials; decoded JSON (None for an empty body) or, with
+        ``stream=True``, an iterator over the body's chunks."""
+        return self._transport.request(
+            method,
+            path,
+            operation=operation,
+            idempotent=is_safe_to_repeat(operation),
+            json=json,
+            data=data,
+            params=params,
+            headers=headers,
+            stream=stream,
+            handler=_stream_handler if stream else _json_handler,
+        )
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        operation: str,
+        json: Any = None,
+        data: Any = None,
+        upload: Upload | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        stream: bool = False,
+    ) -> Any:
+        """One authenticated call (logging in as needed; after a refused token, one new
+        login and one replay)."""
+
+        def send(lease: Lease[Any]) -> Any:
+            call_headers = {**(headers or {}), "Authorization": self._authorization(lease.value)}
+            if upload is None:
+                return self._send(
                     method,
                     path,
                     operation=operation,
-                    idempotent=idempotent,
                     json=json,
                     data=data,
                     params=params,
                     headers=call_headers,
                     stream=stream,
-                    handler=_stream_handler if stream else _json_handler,
                 )
-            except AuthenticationError as exc:
-                if not auth or attempt == 2 or self._basic or not is_auth_expiry(exc):
-                    raise
-                log.info("%s: token no longer valid (%s); logging in again", operation, exc.code)
-                self._invalidate(call_headers["Authorization"])
-        raise AssertionError("unreachable")  # pragma: no cover
+            with upload.open() as body:
+                return self._send(
+                    method,
+                    path,
+                    operation=operation,
+                    data=body,
+                    params=params,
+                    headers=call_headers,
+                )
+
+        return self._credentials.call(send)
+
+    def call_raw(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> RawResponse[Any]:
+        """Any call under ``/api/npm.backup/2.0`` (``path`` relative to it): the HTTP
+        response and the decoded JSON (None for an empty body), errors raised as usual.
+        Only ``GET`` is retried after a timeout."""
+        operation = f"raw {method.upper()} {path}"
+
+        def send(lease: Lease[Any]) -> RawResponse[Any]:
+            return self._transport.request(
+                method,
+                API_ROOT + "/" + path.lstrip("/"),
+                operation=operation,
+                idempotent=method.upper() == "GET",
+                json=json,
+                params=params,
+                headers={"Authorization": self._authorization(lease.value)},
+                handler=_raw_handler,
+            )
+
+        return self._credentials.call(send)
 
     def _path(self, key: str, **values: Any) -> str:
         return API_ROOT + self.paths[key].format(**values)
@@ -372,11 +347,20 @@ class NpmBackupClient(BaseClient):
         Raises:
             OperationTimeoutError: not finished within ``timeout`` seconds.
         """
-        kind = OperationType(
-            operation.operation_type if operation is not None else operation_type or "backup"
-        )
+        poll = check_positive("poll_interval", poll_interval, maximum=3600.0)
+        limit = check_positive("timeout", timeout, maximum=30 * 86_400.0)
+        try:
+            kind = OperationType(
+                operation.operation_type if operation is not None else operation_type or "backup"
+            )
+        except ValueError:
+            raise ValidationError(
+                f"operation_type must be backup, restore or reset-factory, not {operation_type!r}",
+                parameter="operation_type",
+            ) from None
         since = operation.start_time if operation is not None else None
-        started = self._clock()
+        clock = self._transport.clock
+        started = clock()
         sleep = self._transport.sleep
         while True:
             try:
@@ -390,15 +374,15 @@ class NpmBackupClient(BaseClient):
                 current = status.current_operation
                 if current is not None and on_progress is not None:
                     on_progress(current.progress, current.info)
-            waited = self._clock() - started
-            if waited >= timeout:
+            waited = clock() - started
+            if waited >= limit:
                 raise OperationTimeoutError(
-                    f"the {kind.value} operation did not finish within {timeout:g} s",
+                    f"the {kind.value} operation did not finish within {limit:g} s",
                     vendor=self.package,
                     operation=kind.value,
                     waited=waited,
                 )
-            sleep(poll_interval)
+            sleep(poll)
 
 
 def _finished(current: Any, status: Any, kind: OperationType, since: Any) -> OperationInfo | None:
@@ -421,6 +405,10 @@ def _json_handler(response: requests.Response, call: CallInfo) -> Any:
     if response.status_code == 204 or not response.content:
         return None
     return parse_json(response, call)
+
+
+def _raw_handler(response: requests.Response, call: CallInfo) -> RawResponse[Any]:
+    return RawResponse(response=response, data=_json_handler(response, call))
 
 
 def _stream_handler(response: requests.Response, call: CallInfo) -> Iterator[bytes]:

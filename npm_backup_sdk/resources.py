@@ -15,6 +15,8 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 from backup_sdk.downloads import save_stream
 from backup_sdk.errors import ValidationError
+from backup_sdk.uploads import Upload
+from backup_sdk.validate import check_int
 from npm_backup_sdk.models import (
     Backups,
     CompletedBackup,
@@ -122,19 +124,9 @@ class BackupsAPI(_Namespace):
         c = self._client
         path = c._path("backup_upload", server_id=_server_id(server_id))
         headers = {"Content-Type": "application/octet-stream"}
-        if isinstance(source, bytes):
-            data = c._request(
-                "POST", path, operation="backups.upload", data=source, headers=headers
-            )
-        elif isinstance(source, str | os.PathLike):
-            with open(source, "rb") as handle:
-                data = c._request(
-                    "POST", path, operation="backups.upload", data=handle, headers=headers
-                )
-        else:
-            data = c._request(
-                "POST", path, operation="backups.upload", data=source, headers=headers
-            )
+        data = c._request(
+            "POST", path, operation="backups.upload", upload=Upload(source), headers=headers
+        )
         return converter.structure(data, CompletedBackup)
 
 
@@ -163,8 +155,14 @@ class CompletedBackupsAPI(_Namespace):
     def iter_download(
         self, server_id: int, backup_id: str, chunk_size: int = _CHUNK
     ) -> Iterator[bytes]:
-        """Stream a backup's file in chunks (*inferred* path ``.../items/{id}/file``, as in
-        the 1.0 service). The connection is released when the iterator is exhausted or closed."""
+        """Stream a backup's file in chunks of at most ``chunk_size`` bytes (*inferred* path
+        ``.../items/{id}/file``, as in the 1.0 service). The request is sent when this is
+        called; the connection is released when the iterator is exhausted or closed.
+
+        Raises:
+            ValidationError: a bad id or chunk size (checked before anything is sent).
+        """
+        size = check_int("chunk_size", chunk_size, minimum=1, maximum=64 * 1024 * 1024)
         c = self._client
         chunks: Iterator[bytes] = c._request(
             "GET",
@@ -175,8 +173,7 @@ class CompletedBackupsAPI(_Namespace):
             headers={"Accept": "application/octet-stream, application/x-gzip"},
             stream=True,
         )
-        for chunk in chunks:
-            yield from _split(chunk, chunk_size)
+        return _resized(chunks, size)
 
     def download(
         self,
@@ -190,7 +187,8 @@ class CompletedBackupsAPI(_Namespace):
         A path is written to a temporary file beside it and renamed at the end, so a broken
         download never leaves a truncated backup under the final name.
         """
-        return save_stream(self.iter_download(server_id, backup_id, chunk_size), destination)
+        chunks = self.iter_download(server_id, backup_id, chunk_size)
+        return save_stream(chunks, destination)
 
     def restore(
         self, server_id: int, backup_id: str, contents: ContentInfo | None = None
@@ -323,6 +321,11 @@ class ServersAPI(_Namespace):
     def delete(self, server_id: int) -> None:
         c = self._client
         c._request("DELETE", c._path("server", id=_server_id(server_id)), operation="server.delete")
+
+
+def _resized(chunks: Iterator[bytes], size: int) -> Iterator[bytes]:
+    for chunk in chunks:
+        yield from _split(chunk, size)
 
 
 def _split(chunk: bytes, size: int) -> Iterator[bytes]:

@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -444,6 +445,14 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     simulator: SimulatorServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer is normal (timeouts, deadlines): no traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            log.debug("simulator: client %s went away: %r", client_address, error)
+            return
+        super().handle_error(request, client_address)
 
 
 class SimulatorServer:

@@ -26,7 +26,9 @@ from importlib import resources
 from typing import Any
 
 import attrs
+from typing_extensions import Unpack
 
+from backup_sdk.client import ClientOptions
 from backup_sdk.testing import (
     SimClock,
     SimRequest,
@@ -36,6 +38,7 @@ from backup_sdk.testing import (
     json_response,
     text_response,
 )
+from comet_sdk.client import CometAdminClient
 
 __all__ = ["CometFleetSpec", "CometSimulator"]
 
@@ -94,22 +97,24 @@ def _guid(rng: random.Random) -> str:
 
 
 class CometSimulator(SimulatorServer):
-    """The simulated Comet Server. Use as a context manager; ``url`` is its base URL."""
+    """The simulated Comet Server. Use as a context manager; ``base_url`` (= ``url``) is
+    what a client connects to, ``username``/``password`` the admin it accepts.
+    """
 
     def __init__(
         self,
         *,
         fleet: CometFleetSpec | None = None,
-        admin_username: str = "admin",
-        admin_password: str = "comet-sim-Passw0rd",
+        username: str = "admin",
+        password: str = "comet-sim-Passw0rd",
         require_totp: bool = False,
         download_size: int = 1_000_000,
         clock: SimClock | None = None,
     ) -> None:
         super().__init__(clock=clock)
         self.fleet = fleet or CometFleetSpec()
-        self.admin_username = admin_username
-        self.admin_password = admin_password
+        self.username = username
+        self.password = password
         self.require_totp = require_totp
         self.download_size = download_size
         self.session_keys: set[str] = set()
@@ -155,6 +160,36 @@ class CometSimulator(SimulatorServer):
         }
         self._generate()
 
+    # -- connection ----------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """What a client's ``base_url`` is: the server root."""
+        return self.url
+
+    @property
+    def admin_username(self) -> str:
+        """Deprecated name of :attr:`username`."""
+        return self.username
+
+    @property
+    def admin_password(self) -> str:
+        """Deprecated name of :attr:`password`."""
+        return self.password
+
+    def env(self) -> dict[str, str]:
+        """The environment variables that point ``CometAdminClient.from_env()`` (and the
+        command line) at this simulator."""
+        return {
+            "COMET_URL": self.base_url,
+            "COMET_USERNAME": self.username,
+            "COMET_PASSWORD": self.password,
+        }
+
+    def client(self, **options: Unpack[ClientOptions]) -> CometAdminClient:
+        """A client for this simulator, authenticating as its admin."""
+        return CometAdminClient.from_env(self.env(), **options)
+
     # -- credentials -------------------------------------------------------------------------
 
     def issue_totp(self) -> str:
@@ -165,14 +200,14 @@ class CometSimulator(SimulatorServer):
         return code
 
     def _check_auth(self, fields: dict[str, str]) -> SimResponse | None:
-        if fields.get("Username") != self.admin_username:
+        if fields.get("Username") != self.username:
             return json_response({"Status": 403, "Message": "Incorrect username or password"})
         kind = fields.get("AuthType", "")
         if kind == "SessionKey":
             if fields.get("SessionKey") in self.session_keys:
                 return None
             return json_response({"Status": 403, "Message": "Invalid session key"})
-        if fields.get("Password") != self.admin_password:
+        if fields.get("Password") != self.password:
             return json_response({"Status": 403, "Message": "Incorrect username or password"})
         if kind == "PasswordTOTP":
             code = fields.get("TOTP", "")

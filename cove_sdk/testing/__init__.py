@@ -3,7 +3,7 @@ Service) with a seeded fleet, for tests, demos and dashboards."""
 
 from cove_sdk.testing.filters import FilterError, parse_filter
 from cove_sdk.testing.fleet import Device, Fleet, FleetSpec, Partner, SourceStats
-from cove_sdk.testing.server import CoveSimulator
+from cove_sdk.testing.simulator import CoveSimulator
 
 __all__ = [
     "CoveSimulator",

@@ -21,7 +21,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
+from typing_extensions import Unpack
 
+from backup_sdk.client import ClientOptions
 from backup_sdk.testing import (
     Router,
     SimClock,
@@ -31,6 +33,7 @@ from backup_sdk.testing import (
     bytes_response,
     json_response,
 )
+from npm_backup_sdk.client import NpmBackupClient
 
 __all__ = ["NpmBackupSimulator", "NpmState"]
 
@@ -147,6 +150,26 @@ class NpmBackupSimulator(SimulatorServer):
         )
         self._routes()
         self._seed(servers, backups_per_server)
+
+    # -- connection --------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """What a client's ``base_url`` is: the appliance root."""
+        return self.url
+
+    def env(self) -> dict[str, str]:
+        """The environment variables that point ``NpmBackupClient.from_env()`` (and the
+        command line) at this simulator."""
+        return {
+            "NPM_BACKUP_URL": self.base_url,
+            "NPM_BACKUP_USERNAME": self.username,
+            "NPM_BACKUP_PASSWORD": self.password,
+        }
+
+    def client(self, **options: Unpack[ClientOptions]) -> NpmBackupClient:
+        """A client for this simulator, logging in as its user."""
+        return NpmBackupClient.from_env(self.env(), **options)
 
     # -- public helpers ----------------------------------------------------------------------
 

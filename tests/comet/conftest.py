@@ -16,5 +16,5 @@ def sim() -> Iterator[CometSimulator]:
 
 @pytest.fixture
 def client(sim: CometSimulator) -> Iterator[CometAdminClient]:
-    with CometAdminClient(sim.url, sim.admin_username, sim.admin_password) as c:
+    with CometAdminClient(sim.url, username=sim.username, password=sim.password) as c:
         yield c

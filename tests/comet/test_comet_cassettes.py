@@ -28,10 +28,10 @@ def test_24h_import_replays() -> None:
     fleet = CometFleetSpec(users=4, jobs=40, days=1.5, seed=9)
     with (
         quiet_logs("comet_sdk") as logs,
-        CometSimulator(fleet=fleet, admin_password=PASSWORD, clock=clock) as sim,
+        CometSimulator(fleet=fleet, password=PASSWORD, clock=clock) as sim,
         use_cassette(CASSETTE),
     ):
-        client = CometAdminClient(sim.url, sim.admin_username, PASSWORD)
+        client = CometAdminClient(sim.url, username=sim.username, password=PASSWORD)
         lines = comet_import.import_last_day(
             client, datetime.fromtimestamp(RECORDED_AT, timezone.utc)
         )

@@ -74,7 +74,7 @@ def test_optional_params_are_omitted_and_json_params_compact(
 
 
 def test_wrong_password_is_an_authentication_error(sim: CometSimulator) -> None:
-    bad = CometAdminClient(sim.url, sim.admin_username, "not-the-password")
+    bad = CometAdminClient(sim.url, username=sim.username, password="not-the-password")
     with pytest.raises(e.AuthenticationError) as info:
         bad.admin_meta_version()
     assert info.value.code == 403
@@ -84,7 +84,7 @@ def test_wrong_password_is_an_authentication_error(sim: CometSimulator) -> None:
 def test_totp_code_is_used_once_then_a_session_key(sim: CometSimulator) -> None:
     sim.require_totp = True
     code = sim.issue_totp()
-    client = CometAdminClient(sim.url, sim.admin_username, sim.admin_password, totp=code)
+    client = CometAdminClient(sim.url, username=sim.username, password=sim.password, totp=code)
     client.admin_meta_version()
     client.admin_list_users()
     start_form = _forms(sim, "/session-start")[-1]
@@ -97,7 +97,7 @@ def test_totp_code_is_used_once_then_a_session_key(sim: CometSimulator) -> None:
 
 def test_totp_required_error_explains_itself(sim: CometSimulator) -> None:
     sim.require_totp = True
-    client = CometAdminClient(sim.url, sim.admin_username, sim.admin_password)
+    client = CometAdminClient(sim.url, username=sim.username, password=sim.password)
     with pytest.raises(e.AuthenticationError, match="needs a TOTP code"):
         client.admin_meta_version()
 
@@ -106,7 +106,7 @@ def test_session_is_started_again_when_it_stops_working(
     client: CometAdminClient, sim: CometSimulator
 ) -> None:
     session_client = CometAdminClient(
-        sim.url, sim.admin_username, sim.admin_password, use_session=True
+        sim.url, username=sim.username, password=sim.password, use_session=True
     )
     session_client.admin_list_users()
     assert len(sim.received("/session-start")) == 1
@@ -116,11 +116,12 @@ def test_session_is_started_again_when_it_stops_working(
 
 
 def test_existing_session_key(sim: CometSimulator, client: CometAdminClient) -> None:
-    key = client.start_session()
-    only_key = CometAdminClient(sim.url, sim.admin_username, session_key=key)
+    key = client.login()
+    only_key = CometAdminClient(sim.url, username=sim.username, session_key=key)
     assert only_key.admin_meta_version().version == "20.9.12"
+    assert only_key.logins == 0, "the key given was used as it is"
     sim.revoke_all_sessions()
-    with pytest.raises(e.AuthenticationError):
+    with pytest.raises(e.AuthenticationError, match="no password to start a new session"):
         only_key.admin_meta_version()
 
 
@@ -278,7 +279,9 @@ def test_multipart_upload_puts_credentials_in_headers(
 
 def test_reads_retry_writes_do_not(sim: CometSimulator) -> None:
     sleeps: list[float] = []
-    client = CometAdminClient(sim.url, sim.admin_username, sim.admin_password, sleep=sleeps.append)
+    client = CometAdminClient(
+        sim.url, username=sim.username, password=sim.password, sleep=sleeps.append
+    )
     sim.faults.fail_next(1, 503, path="/meta/version")
     assert client.admin_meta_version().version == "20.9.12"
     assert len(sleeps) == 1
@@ -297,10 +300,14 @@ def test_proxy_error_pages_are_clear(client: CometAdminClient, sim: CometSimulat
 
 
 def test_configuration_errors() -> None:
-    with pytest.raises(e.ConfigurationError):
-        CometAdminClient("https://x.example", "admin")
-    with pytest.raises(e.ConfigurationError, match="COMET_URL"):
+    with pytest.raises(e.ConfigurationError, match="needs a password or a session key"):
+        CometAdminClient("https://x.example", username="admin")
+    with pytest.raises(e.ConfigurationError) as missing:
         CometAdminClient.from_env({})
+    assert str(missing.value) == "set COMET_URL, COMET_USERNAME"
+    with pytest.warns(DeprecationWarning, match="pass the credentials as keywords"):
+        legacy = CometAdminClient("https://x.example", "admin", "pw")  # type: ignore[deprecated]
+    assert legacy.username == "admin"
     client = CometAdminClient.from_env(
         {"COMET_URL": "https://x.example", "COMET_USERNAME": "a", "COMET_PASSWORD": "b"}
     )

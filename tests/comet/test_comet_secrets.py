@@ -16,17 +16,17 @@ PASSWORD = "Comet-Secret-Canary-42"
 def test_no_secret_in_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="comet_sdk")
     texts: list[str] = []
-    with CometSimulator(admin_password=PASSWORD, require_totp=True) as sim:
+    with CometSimulator(password=PASSWORD, require_totp=True) as sim:
         code = sim.issue_totp()
-        client = CometAdminClient(sim.url, sim.admin_username, PASSWORD, totp=code)
+        client = CometAdminClient(sim.url, username=sim.username, password=PASSWORD, totp=code)
         version = client.admin_meta_version()
-        key = client._session_key
+        key = client._credentials.current
         assert key is not None
         session_key = key.get_secret_value()
         texts += [repr(client), repr(version)]
         props = client.admin_account_properties()
         texts.append(repr(props))
-        wrong = CometAdminClient(sim.url, sim.admin_username, PASSWORD + "x")
+        wrong = CometAdminClient(sim.url, username=sim.username, password=PASSWORD + "x")
         with pytest.raises(e.AuthenticationError) as info:
             wrong.admin_list_users()
         texts += [str(info.value), repr(info.value)]

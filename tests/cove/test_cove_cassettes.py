@@ -32,10 +32,10 @@ def test_monitoring_run_replays() -> None:
     ):
         sim.add_user("cassette", PASSWORD, partner=sim.partner_name)
         client = CoveClient(
-            sim.partner_name,
-            "cassette",
-            PASSWORD,
-            base_url=f"{sim.url}/jsonapi",
+            sim.base_url,
+            partner=sim.partner_name,
+            username="cassette",
+            password=PASSWORD,
             reporting_url=sim.reporting_url,
         )
         with use_cassette(CASSETTE):

@@ -71,7 +71,9 @@ def test_relogin_before_the_visa_lifetime_ends(sim: CoveSimulator) -> None:
 
 def test_wrong_partner_form_explains_the_fix(sim: CoveSimulator) -> None:
     short_name = sim.partner_name.split(" (")[0]
-    client = CoveClient(short_name, sim.username, sim.password, base_url=f"{sim.url}/jsonapi")
+    client = CoveClient(
+        sim.base_url, partner=short_name, username=sim.username, password=sim.password
+    )
     with pytest.raises(e.AuthenticationError) as info:
         client.get_server_info()
     assert info.value.code == 2100
@@ -81,7 +83,9 @@ def test_wrong_partner_form_explains_the_fix(sim: CoveSimulator) -> None:
 def test_refused_columns_are_named(client: CoveClient, sim: CoveSimulator) -> None:
     sim.add_user("scoped", "Scoped-pw-1", partner=sim.partner_name)
     sim.allow_columns("scoped", ["I1", "I18", "D09F00", "D01F00"])
-    scoped = CoveClient(sim.partner_name, "scoped", "Scoped-pw-1", base_url=f"{sim.url}/jsonapi")
+    scoped = CoveClient(
+        sim.base_url, partner=sim.partner_name, username="scoped", password="Scoped-pw-1"
+    )
     partner = scoped.user.partner_id
     columns = ["I1", "I18", "I14", "D9F0", "D1F0", "D02F00", "D03F00"]
     with pytest.raises(ColumnsRefusedError) as info:
@@ -221,18 +225,28 @@ def test_m365_devices_and_account_type(client: CoveClient, sim: CoveSimulator) -
 
 
 def test_from_env_and_configuration() -> None:
-    with pytest.raises(e.ConfigurationError, match="COVE_PARTNER"):
+    with pytest.raises(e.ConfigurationError) as missing:
         CoveClient.from_env({})
-    client = CoveClient.from_env(
-        {
-            "COVE_PARTNER": "Acme (a@b.example)",
-            "COVE_USERNAME": "u",
-            "COVE_PASSWORD": "p",
-            "COVE_API_URL": "https://cove.example/jsonapi",
-        }
-    )
+    assert str(missing.value) == "set COVE_PARTNER, COVE_USERNAME, COVE_PASSWORD"
+    env = {"COVE_PARTNER": "Acme (a@b.example)", "COVE_USERNAME": "u", "COVE_PASSWORD": "p"}
+    client = CoveClient.from_env({**env, "COVE_URL": "https://cove.example/jsonapi"})
     assert client.base_url == "https://cove.example/jsonapi"
-    assert CoveClient("P", "u", "p").base_url == "https://api.backup.management/jsonapi"
+    with pytest.warns(DeprecationWarning, match="COVE_API_URL is deprecated: set COVE_URL"):
+        legacy = CoveClient.from_env({**env, "COVE_API_URL": "https://old.example/jsonapi"})
+    assert legacy.base_url == "https://old.example/jsonapi"
+    assert (
+        CoveClient(partner="P", username="u", password="p").base_url
+        == "https://api.backup.management/jsonapi"
+    )
+    with pytest.raises(e.ConfigurationError, match="CoveClient needs password"):
+        CoveClient(partner="P", username="u", password="")
+
+
+def test_positional_credentials_still_work_with_a_warning() -> None:
+    with pytest.warns(DeprecationWarning, match="pass them as keywords"):
+        client = CoveClient("P", "u", "p", base_url="https://cove.example/jsonapi")  # type: ignore[deprecated]
+    assert client.partner == "P"
+    assert client.base_url == "https://cove.example/jsonapi"
 
 
 def test_vendor_errors_pickle_with_their_details() -> None:

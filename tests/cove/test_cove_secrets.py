@@ -19,17 +19,17 @@ def test_no_secret_in_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) -> 
     with CoveSimulator(fleet=FleetSpec(devices=10)) as sim:
         sim.add_user("watcher", PASSWORD, partner=sim.partner_name)
         client = CoveClient(
-            sim.partner_name,
-            "watcher",
-            PASSWORD,
-            base_url=f"{sim.url}/jsonapi",
+            sim.base_url,
+            partner=sim.partner_name,
+            username="watcher",
+            password=PASSWORD,
             reporting_url=sim.reporting_url,
         )
         texts += [repr(client), repr(client.user)]
         visas = []
         for _ in range(3):
             client.get_server_info()
-            chain = client._chain.visa
+            chain = client._credentials.current
             assert chain is not None
             visas.append(chain.get_secret_value())
         account = client.enumerate_accounts(client.user.partner_id)[0]
@@ -40,7 +40,7 @@ def test_no_secret_in_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) -> 
         sim.expire_visas()
         client.get_server_info()
         wrong = CoveClient(
-            sim.partner_name, "watcher", PASSWORD + "!", base_url=f"{sim.url}/jsonapi"
+            sim.base_url, partner=sim.partner_name, username="watcher", password=PASSWORD + "!"
         )
         with pytest.raises(e.AuthenticationError) as info:
             wrong.get_server_info()

@@ -109,23 +109,25 @@ def test_existing_access_token(sim: NpmBackupSimulator) -> None:
 
 
 def test_configuration_errors() -> None:
-    with pytest.raises(e.ConfigurationError):
+    with pytest.raises(e.ConfigurationError, match="give the appliance"):
         NpmBackupClient(username="a", password="b")
-    with pytest.raises(e.ConfigurationError):
-        NpmBackupClient("host", base_url="https://host", username="a", password="b")
-    with pytest.raises(e.ConfigurationError):
+    with pytest.warns(DeprecationWarning, match=r"host=\.\.\.\) is deprecated"):
+        legacy = NpmBackupClient(host="ar11.example", username="a", password="b")
+    assert legacy.base_url == "https://ar11.example"
+    with pytest.raises(e.ConfigurationError, match="no way to log in"):
         NpmBackupClient("host")
     with pytest.raises(e.ConfigurationError):
         NpmBackupClient("host", username="a", password="b", paths={"nonsense": "/x"})
-    with pytest.raises(e.ConfigurationError, match="NPM_BACKUP_HOST"):
+    with pytest.raises(e.ConfigurationError) as missing:
         NpmBackupClient.from_env({})
+    assert str(missing.value) == "set NPM_BACKUP_URL, NPM_BACKUP_USERNAME, NPM_BACKUP_PASSWORD"
 
 
 def test_https_by_default_and_from_env() -> None:
     client = NpmBackupClient("appliance.example", username="a", password="b")
     assert client.base_url == "https://appliance.example"
     env = {
-        "NPM_BACKUP_HOST": "ar11.example",
+        "NPM_BACKUP_URL": "ar11.example",
         "NPM_BACKUP_USERNAME": "admin",
         "NPM_BACKUP_PASSWORD": "pw",
         "NPM_BACKUP_CA_BUNDLE": "/etc/ssl/appliance.pem",
@@ -133,6 +135,10 @@ def test_https_by_default_and_from_env() -> None:
     from_env = NpmBackupClient.from_env(env)
     assert from_env.base_url == "https://ar11.example"
     assert from_env._transport.verify == "/etc/ssl/appliance.pem"
+    legacy_env = {**env, "NPM_BACKUP_HOST": "old.example"}
+    del legacy_env["NPM_BACKUP_URL"]
+    with pytest.warns(DeprecationWarning, match="NPM_BACKUP_HOST is deprecated"):
+        assert NpmBackupClient.from_env(legacy_env).base_url == "https://old.example"
 
 
 def test_turning_off_verification_warns() -> None:
@@ -158,13 +164,13 @@ def test_html_and_empty_error_bodies_still_give_clear_errors(
     with pytest.raises(e.ServerError) as info:
         client.backups.start(1, "x")
     assert str(info.value) == (
-        f"npm_backup_sdk backups.start: Bad Gateway (text/html body: {page}) (HTTP 502)"
+        f"npm_backup backups.start: Bad Gateway (text/html body: {page}) (HTTP 502)"
     )
     sim.faults.fail_next(1, 500, body=b"")
     with pytest.raises(e.ServerError) as empty:
         client.backups.start(1, "x")
     assert str(empty.value) == (
-        "npm_backup_sdk backups.start: Internal Server Error (empty body) (HTTP 500)"
+        "npm_backup backups.start: Internal Server Error (empty body) (HTTP 500)"
     )
 
 

@@ -30,7 +30,7 @@ def test_no_secret_in_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) -> 
         with pytest.raises(e.AuthenticationError) as info:
             wrong.servers.list()
         texts += [str(info.value), repr(info.value)]
-        access = client._tokens.access
+        access = client._credentials.current
         assert access is not None
         secrets = [PASSWORD, access.get_secret_value(), token.access_token, private_key]
         if token.refresh_token:

@@ -1,0 +1,98 @@
+"""Comet admin credentials on the shared credential store.
+
+Three ways to authenticate:
+
+* a password (``AuthType=Password``) sent with every call: nothing to log in to;
+* an admin session: ``AdminAccountSessionStart`` (with the password, and a TOTP code when
+  the admin needs one) gives a session key that every later call -- from every thread --
+  uses (``AuthType=SessionKey``). :class:`SessionLogin` is its strategy;
+* an existing session key, used until the server refuses it (then a new session is
+  started if a password was given).
+
+When is a refusal "the session key no longer works" and when "permission denied"? Comet
+answers both with ``Status`` 403 (or 401) and free text, so the SDK does not guess from the
+text: after a 401/403 to a call made with a session key it asks the server, with that same
+key, for ``AdminAccountProperties``. If that works, the key is fine and the refusal stands
+(a permission problem); if it is refused too, the key is renewed and the call replayed once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from backup_sdk.auth import Issued
+from backup_sdk.errors import APIError, AuthenticationError, BackupSDKError
+from backup_sdk.redaction import Secret, remember_secret
+
+if TYPE_CHECKING:
+    from comet_sdk.client import CometAdminClient
+
+__all__ = ["SessionLogin", "TotpSource"]
+
+#: A TOTP code, or a callable that returns a current one for each login.
+TotpSource = str | Callable[[], str]
+
+
+class SessionLogin:
+    """Starts admin sessions for one client (and its copies)."""
+
+    def __init__(
+        self,
+        client: CometAdminClient,
+        *,
+        password: Secret | None,
+        totp: TotpSource | None,
+    ) -> None:
+        self._client = client
+        self._password = password
+        self._totp = totp
+        self._used_codes: set[str] = set()
+        self._lock = threading.Lock()
+
+    def _next_code(self) -> str | None:
+        if self._totp is None:
+            return None
+        if callable(self._totp):
+            code = str(self._totp())
+            remember_secret(code)
+            return code
+        with self._lock:
+            if self._totp in self._used_codes:
+                raise AuthenticationError(
+                    "the admin session has to be started again, and the TOTP code this client "
+                    "was given is spent (a code is good for one login): pass totp= a callable "
+                    "that returns a current code, or build the client again with a fresh code",
+                    vendor="comet",
+                    operation="AdminAccountSessionStart",
+                )
+            self._used_codes.add(self._totp)
+        return self._totp
+
+    def login(self) -> Issued[Secret]:
+        """``AdminAccountSessionStart``; its key becomes every call's credential."""
+        if self._password is None:
+            raise AuthenticationError(
+                "the session key no longer works and there is no password to start a new "
+                "session (give password=... as well as session_key=...)",
+                vendor="comet",
+                operation="AdminAccountSessionStart",
+            )
+        key = self._client._start_session(self._password, self._next_code())
+        remember_secret(key)
+        return Issued(Secret(key))
+
+    def is_rejected(self, error: BaseException, credential: Secret | None) -> bool:
+        """A 401/403 to a session-key call, when the same key is refused again on a probe."""
+        if credential is None or not isinstance(error, APIError):
+            return False
+        if error.code not in (401, 403) and error.status not in (401, 403):
+            return False
+        try:
+            self._client._probe_session(credential)
+        except APIError as probe_error:
+            return probe_error.code in (401, 403) or probe_error.status in (401, 403)
+        except BackupSDKError:
+            return False
+        return False
