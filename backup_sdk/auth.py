@@ -155,6 +155,7 @@ class CredentialStore(Generic[V]):
         self._in_flight: dict[int, int] = {}
         self._last_ok: dict[int, int] = {}
         self._doubt = 0
+        self._shared = 0
         self._exclusive = False
         self._one_at_a_time = threading.Lock()
 
@@ -203,27 +204,33 @@ class CredentialStore(Generic[V]):
 
     def call(self, send: Callable[[Lease[V]], T]) -> T:
         """Run ``send`` with the current credential; after a rejection, renew (if nobody
-        else has) and run it once more. Errors other than a rejection pass through."""
-        lease = self._acquire()
-        try:
-            result = send(lease)
-        except BaseException as exc:
-            rejected = self.strategy is not None and self.strategy.is_rejected(exc, lease.value)
-            self._release(lease, ok=False)
-            if not rejected:
-                raise
-            self._recover(lease)
-        else:
+        else has) and run it once more. Errors other than a rejection pass through.
+
+        For chains, a call rejected because a sibling call's reply superseded its
+        credential is also sent once more (calls are serialised from then on), so a call
+        is sent at most three times: once, after a renewal, after a supersession.
+        """
+        renewed = superseded = False
+        while True:
+            lease = self._acquire()
+            try:
+                result = send(lease)
+            except BaseException as exc:
+                rejected = self.strategy is not None and self.strategy.is_rejected(exc, lease.value)
+                self._release(lease, ok=False)
+                if not rejected:
+                    raise
+                if self._recover(lease) == "superseded":
+                    if superseded:
+                        raise
+                    superseded = True
+                else:
+                    if renewed:
+                        raise
+                    renewed = True
+                continue
             self._release(lease, ok=True)
             return result
-        lease = self._acquire()
-        try:
-            result = send(lease)
-        except BaseException:
-            self._release(lease, ok=False)
-            raise
-        self._release(lease, ok=True)
-        return result
 
     # -- internals -------------------------------------------------------------------------
 
@@ -233,9 +240,15 @@ class CredentialStore(Generic[V]):
             self._one_at_a_time.acquire()
         try:
             with self._cond:
+                if exclusive:
+                    # calls sent before serialising began must land first
+                    while self._shared:
+                        self._cond.wait(timeout=1.0)
                 state = self._usable_state()
                 seq = next(self._seq)
                 self._in_flight[state.generation] = self._in_flight.get(state.generation, 0) + 1
+                if not exclusive:
+                    self._shared += 1
                 return Lease(self, state.value, state.generation, seq, state.seq, exclusive)
         except BaseException:
             if exclusive:
@@ -283,6 +296,8 @@ class CredentialStore(Generic[V]):
                 self._last_ok[lease.generation] = max(
                     self._last_ok.get(lease.generation, 0), lease.seq
                 )
+            if not lease.exclusive:
+                self._shared -= 1
             self._cond.notify_all()
         if lease.exclusive:
             self._one_at_a_time.release()
@@ -296,16 +311,20 @@ class CredentialStore(Generic[V]):
             self._state = _State(issued.value, lease.generation, lease.seq, renew_at, expires_at)
             self._cond.notify_all()
 
-    def _recover(self, lease: Lease[V]) -> None:
-        """After ``lease`` was rejected: make sure the next attempt has usable credentials."""
+    def _recover(self, lease: Lease[V]) -> str:
+        """After ``lease`` was rejected, make sure the next attempt has usable credentials.
+
+        Returns ``"replaced"`` (another thread logged in meanwhile), ``"superseded"`` (a
+        newer credential of the same chain exists) or ``"renewed"`` (this thread logged in).
+        """
         with self._cond:
             state = self._state
             if state is None or state.generation != lease.generation:
-                return  # someone logged in meanwhile: the replay uses that
+                return "replaced"
             if self.chained:
                 if state.seq != lease.based_on:
                     self._serialise()
-                    return
+                    return "superseded"
                 # The rejected credential is the newest we know; calls still in flight with
                 # it may bring a newer one (a server that accepts only the newest), or fail
                 # the same way (the whole chain is gone). Wait for them, then decide.
@@ -323,14 +342,15 @@ class CredentialStore(Generic[V]):
                     self._cond.notify_all()
                 state = self._state
                 if state is None or state.generation != lease.generation:
-                    return
+                    return "replaced"
                 if (
                     state.seq != lease.based_on
                     or self._last_ok.get(state.generation, 0) > lease.seq
                 ):
                     self._serialise()
-                    return
+                    return "superseded"
             self._login_locked("rejected")
+            return "renewed"
 
     def _serialise(self) -> None:
         if not self._exclusive:

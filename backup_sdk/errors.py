@@ -128,7 +128,7 @@ class APIError(BackupSDKError):
     """The vendor answered, and the answer was an error.
 
     Attributes:
-        vendor: the vendor package (``"cove_sdk"``, ``"comet_sdk"``, ``"npm_backup_sdk"``).
+        vendor: the vendor id (``"cove"``, ``"comet"``, ``"npm_backup"``).
         status: HTTP status (vendors that report errors inside HTTP 200 keep 200 here).
         code: the vendor's own error code (``13501``, ``"RESOURCE_NOT_FOUND"``...).
         operation: the vendor method or endpoint that was called.

@@ -49,7 +49,7 @@ def error_from_message(
     """The typed error for a Comet ``Status``/``Message`` pair."""
     text = redact_text(str(message or "")) or f"status {status}"
     details: dict[str, Any] = {
-        "vendor": "comet_sdk",
+        "vendor": "comet",
         "status": http_status,
         "code": status,
         "operation": operation,

@@ -16,4 +16,4 @@ from comet_sdk._generated.models import __all__ as _generated_all
 __all__ = [*_generated_all, "converter"]  # noqa: PLE0604
 
 #: Decodes/encodes Comet JSON. ``0`` timestamps mean "never" and decode to ``None``.
-converter = ModelConverter("comet_sdk")
+converter = ModelConverter("comet")

@@ -89,6 +89,8 @@ class SessionLogin:
             return False
         if error.code not in (401, 403) and error.status not in (401, 403):
             return False
+        if self._client._credentials.current is not credential:
+            return True  # another thread already started a new session: replay with it
         try:
             self._client._probe_session(credential)
         except APIError as probe_error:

@@ -58,7 +58,7 @@ def error_from_rpc(error: Any, *, operation: str, http_status: int = 200) -> API
     if not isinstance(error, dict):
         return ServerError(
             f"malformed error reply: {error!r}"[:200],
-            vendor="cove_sdk",
+            vendor="cove",
             status=http_status,
             operation=operation,
         )
@@ -73,7 +73,7 @@ def error_from_rpc(error: Any, *, operation: str, http_status: int = 200) -> API
     else:
         vendor_code = code if isinstance(code, int) else None
     details: dict[str, Any] = {
-        "vendor": "cove_sdk",
+        "vendor": "cove",
         "status": http_status,
         "code": vendor_code,
         "operation": operation,

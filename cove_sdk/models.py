@@ -161,4 +161,4 @@ class ReportingError(WireModel):
 
 
 #: Cove sends most numbers as strings; the converter accepts both.
-converter = ModelConverter("cove_sdk", numeric_strings=True)
+converter = ModelConverter("cove", numeric_strings=True)

@@ -460,7 +460,7 @@ class Token(WireModel):
 # --------------------------------------------------------------------------- converter
 
 
-converter = ModelConverter("npm_backup_sdk", auto_time_units=True, never_time=None)
+converter = ModelConverter("npm_backup", auto_time_units=True, never_time=None)
 
 
 def _configure(conv: Any) -> None:

@@ -444,6 +444,9 @@ def _iter_chunks(body: Iterable[bytes]) -> Iterator[bytes]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # many clients connect at once (16 threads, concurrent pages): the default listen
+    # backlog of 5 makes the rest wait a whole second for a SYN retry
+    request_queue_size = 128
     simulator: SimulatorServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:

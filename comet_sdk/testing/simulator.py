@@ -118,6 +118,10 @@ class CometSimulator(SimulatorServer):
         self.require_totp = require_totp
         self.download_size = download_size
         self.session_keys: set[str] = set()
+        #: sessions started (``AdminAccountSessionStart``): the logins it has seen.
+        self.logins = 0
+        #: methods answered with a permission refusal (Status 403) even for a valid admin.
+        self.denied_methods: set[str] = set()
         self._totp_codes: set[str] = set()
         self._rng = random.Random(self.fleet.seed)
         self.profiles: dict[str, dict[str, Any]] = {}
@@ -247,6 +251,10 @@ class CometSimulator(SimulatorServer):
                 refused = self._check_auth(fields)
                 if refused is not None:
                     return refused
+            if name in self.denied_methods:
+                return json_response(
+                    {"Status": 403, "Message": "You do not have permission to use this function"}
+                )
             handler = self._handlers.get(name)
             if handler is None and name.startswith("AdminBrandingGenerateClient"):
                 handler = self._download
@@ -436,6 +444,7 @@ class CometSimulator(SimulatorServer):
     def _session_start(self, fields: dict[str, str], request: SimRequest) -> SimResponse:
         key = "sk-" + secrets.token_hex(16)
         self.session_keys.add(key)
+        self.logins += 1
         return json_response({**OK, "SessionKey": key, "SessionType": "admin"})
 
     def _session_revoke(self, fields: dict[str, str], request: SimRequest) -> SimResponse:

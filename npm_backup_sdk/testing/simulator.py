@@ -93,6 +93,7 @@ class NpmState:
     latest: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     next_server_id: int = 1
     token_requests: int = 0
+    tokens_issued: int = 0
 
 
 class NpmBackupSimulator(SimulatorServer):
@@ -157,6 +158,11 @@ class NpmBackupSimulator(SimulatorServer):
     def base_url(self) -> str:
         """What a client's ``base_url`` is: the appliance root."""
         return self.url
+
+    @property
+    def logins(self) -> int:
+        """Tokens issued so far (password or refresh-token logins)."""
+        return self.state.tokens_issued
 
     def env(self) -> dict[str, str]:
         """The environment variables that point ``NpmBackupClient.from_env()`` (and the
@@ -364,6 +370,7 @@ class NpmBackupSimulator(SimulatorServer):
             if (creds.get("username"), creds.get("password")) != (self.username, self.password):
                 return _error(401, "AUTH_INVALID_CREDENTIALS", "Invalid username or password")
             refresh = self._uuid() if body.get("generate_refresh_token") else None
+        self.state.tokens_issued += 1
         access = "tok-" + self._uuid().replace("-", "")
         expires = self.clock.time() + self.token_lifetime
         self.state.tokens[access] = expires
