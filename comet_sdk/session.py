@@ -89,10 +89,11 @@ class SessionLogin:
             return False
         if error.code not in (401, 403) and error.status not in (401, 403):
             return False
-        if self._client._credentials.current is not credential:
+        key: Secret = credential
+        if self._client._credentials.current is not key:
             return True  # another thread already started a new session: replay with it
         try:
-            self._client._probe_session(credential)
+            self._client._probe_session(key)
         except APIError as probe_error:
             return probe_error.code in (401, 403) or probe_error.status in (401, 403)
         except BackupSDKError:
