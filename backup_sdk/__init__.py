@@ -1,14 +1,15 @@
-"""backup-sdk: the shared layer under ``cove_sdk``, ``comet_sdk`` and ``npm_backup_sdk``.
+"""backup-sdk: the shared layer under the vendor packages.
 
 Most users import a vendor package; this package holds what they share: errors,
-transport settings (:class:`Timeout`, :class:`RetryPolicy`, :class:`Hooks`), redaction,
-models and pagination.
+transport settings (:class:`Timeout`, :class:`RetryPolicy`, :class:`Hooks`), credentials,
+redaction, models, pagination and the cross-vendor runs. It names no vendor: vendor
+packages register themselves (see :mod:`backup_sdk.vendors`).
 """
 
 import logging
 
 from backup_sdk._version import __version__
-from backup_sdk.client import BaseClient
+from backup_sdk.client import BaseClient, RawResponse
 from backup_sdk.errors import (
     APIError,
     AuthenticationError,
@@ -22,13 +23,15 @@ from backup_sdk.errors import (
     OperationTimeoutError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestTimeoutError,
     ResponseDecodeError,
     ServerError,
     TransportError,
     ValidationError,
 )
-from backup_sdk.pagination import OffsetPaginator
+from backup_sdk.hooks import LoginEvent
+from backup_sdk.pagination import OffsetPaginator, Paginator, WindowPaginator
 from backup_sdk.redaction import Secret
 from backup_sdk.transport import (
     NOT_GIVEN,
@@ -40,8 +43,7 @@ from backup_sdk.transport import (
     Timeout,
 )
 
-for _name in ("backup_sdk", "cove_sdk", "comet_sdk", "npm_backup_sdk"):
-    logging.getLogger(_name).addHandler(logging.NullHandler())
+logging.getLogger("backup_sdk").addHandler(logging.NullHandler())
 
 __all__ = [
     "NOT_GIVEN",
@@ -55,12 +57,16 @@ __all__ = [
     "ConnectError",
     "Hooks",
     "InvalidRequestError",
+    "LoginEvent",
     "MissingDependencyError",
     "NotFoundError",
     "OffsetPaginator",
     "OperationTimeoutError",
+    "Paginator",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
+    "RedirectError",
     "RequestEvent",
     "RequestTimeoutError",
     "ResponseDecodeError",
@@ -71,5 +77,6 @@ __all__ = [
     "Timeout",
     "TransportError",
     "ValidationError",
+    "WindowPaginator",
     "__version__",
 ]

@@ -21,16 +21,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "vendors",
         nargs="*",
         metavar="VENDOR",
-        help="only these vendors: cove, comet, npm (default: the shared layer and all three)",
+        help="only these vendors (default: the shared layer and every installed vendor)",
     )
     sub.add_parser("version", help="print the version")
     args = parser.parse_args(argv)
     if args.command == "version":
         print(f"backup-sdk {__version__}")
         return 0
-    from backup_sdk.demo import VENDOR_DEMOS, run_all
+    from backup_sdk.demo import run_all
+    from backup_sdk.vendors import vendors
 
-    known = [name for name, _ in VENDOR_DEMOS]
+    known = list(vendors())
     unknown = [v for v in args.vendors if v not in known]
     if unknown:
         parser.error(f"unknown vendor(s) {', '.join(unknown)}; choose from {', '.join(known)}")

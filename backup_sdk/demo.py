@@ -1,12 +1,12 @@
 """``python -m backup_sdk demo``: the shared layer, and every vendor demo that is installed.
 
-Each vendor package may provide ``<package>.demo.run_demo(stream)``, which starts that
-vendor's simulator on loopback, uses the client against it and prints what it found.
+Vendors are found in the registry (:mod:`backup_sdk.vendors`); each may name a
+``demo(stream)`` that starts its simulator on loopback, uses its client against it and
+prints what it found.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import Sequence
@@ -17,14 +17,9 @@ from backup_sdk.errors import BackupSDKError, RateLimitError
 from backup_sdk.redaction import Secret
 from backup_sdk.testing import SimRequest, SimResponse, SimulatorServer, json_response
 from backup_sdk.transport import Hooks, ResponseEvent, RetryPolicy, json_handler
+from backup_sdk.vendors import vendors as installed_vendors
 
-__all__ = ["VENDOR_DEMOS", "run_all", "run_demo"]
-
-VENDOR_DEMOS: tuple[tuple[str, str], ...] = (
-    ("cove", "cove_sdk.demo"),
-    ("comet", "comet_sdk.demo"),
-    ("npm", "npm_backup_sdk.demo"),
-)
+__all__ = ["run_all", "run_demo"]
 
 
 class _StatusBoard(SimulatorServer):
@@ -41,6 +36,7 @@ class _StatusBoard(SimulatorServer):
 
 
 class _DemoClient(BaseClient):
+    vendor = "demo"
     package = "backup_sdk"
 
 
@@ -108,19 +104,15 @@ def run_all(stream: TextIO, vendors: Sequence[str] = ()) -> int:
     failures = 0
     if not vendors:
         run_demo(stream)
-    for name, module_name in VENDOR_DEMOS:
+    for name, vendor in installed_vendors().items():
         if vendors and name not in vendors:
             continue
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                stream.write(f"\n== {name}: no demo in this version ==\n")
-                continue
-            raise
         stream.write("\n")
+        if not vendor.demo:
+            stream.write(f"== {name}: no demo in this version ==\n")
+            continue
         try:
-            module.run_demo(stream)
+            vendor.load("demo")(stream)
         except BackupSDKError as exc:
             failures += 1
             stream.write(f"  {name} demo failed: {exc}\n")

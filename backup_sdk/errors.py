@@ -62,6 +62,25 @@ class BackupSDKError(Exception):
         state = {name: getattr(self, name, None) for name in self._fields}
         return (_rebuild, (type(self), self.message, state))
 
+    # An SDK error never shows the exception that was being handled when it was raised
+    # (its implicit context): that exception may hold a raw body or a request with
+    # credentials. Deliberate chains (``raise ... from``) are kept in ``__cause__``.
+    @property
+    def __context__(self) -> BaseException | None:
+        return None
+
+    @__context__.setter
+    def __context__(self, value: BaseException | None) -> None:
+        pass
+
+    @property
+    def __suppress_context__(self) -> bool:
+        return True
+
+    @__suppress_context__.setter
+    def __suppress_context__(self, value: bool) -> None:
+        pass
+
     def __str__(self) -> str:
         return self.message
 

@@ -122,15 +122,16 @@ def parse_json(response: requests.Response, call: CallInfo) -> Any:
     try:
         return loads(response.content)
     except JSONError as exc:
-        ctype = response.headers.get("Content-Type", "unknown type")
-        raise ResponseDecodeError(
-            f"{call.operation} returned a body that is not JSON ({ctype}, "
-            f"{len(response.content)} bytes, HTTP {response.status_code}): {str(exc)[:100]}",
-            vendor=call.vendor,
-            model=None,
-            path="$",
-            excerpt=redact_body(response.content[:2_000], ctype, limit=200) or None,
-        ) from None
+        problem = str(exc)[:100]
+    ctype = response.headers.get("Content-Type", "unknown type")
+    raise ResponseDecodeError(
+        f"{call.operation} returned a body that is not JSON ({ctype}, "
+        f"{len(response.content)} bytes, HTTP {response.status_code}): {problem}",
+        vendor=call.vendor,
+        model=None,
+        path="$",
+        excerpt=redact_body(response.content[:2_000], ctype, limit=200) or None,
+    )
 
 
 def json_handler(response: requests.Response, call: CallInfo) -> Any:

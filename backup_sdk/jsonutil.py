@@ -29,20 +29,36 @@ def _refuse_constant(name: str) -> Any:
 
 
 def loads(text: bytes | str) -> Any:
-    """Decode standard JSON; raises :class:`JSONError` (a ``ValueError``) otherwise."""
+    """Decode standard JSON; raises :class:`JSONError` (a ``ValueError``) otherwise.
+
+    The error carries no chain: the decoder's own exception holds the whole document,
+    which may contain secrets.
+    """
+    problem: str
     if _orjson is not None:
         try:
             return _orjson.loads(text)
         except _orjson.JSONDecodeError as exc:
-            raise JSONError(str(exc)) from None
-    try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except JSONError:
-        raise
-    except RecursionError:
-        raise JSONError("nested too deeply to decode") from None
-    except (ValueError, TypeError) as exc:
-        raise JSONError(str(exc)) from None
+            problem = _position(exc)
+    else:
+        try:
+            return json.loads(text, parse_constant=_refuse_constant)
+        except JSONError as exc:
+            problem = str(exc)
+        except RecursionError:
+            problem = "nested too deeply to decode"
+        except json.JSONDecodeError as exc:
+            problem = _position(exc)
+        except (ValueError, TypeError) as exc:
+            problem = type(exc).__name__
+    raise JSONError(problem)
+
+
+def _position(exc: ValueError) -> str:
+    """The decoder's message without the document (``msg``: line/column only)."""
+    message = getattr(exc, "msg", None) or str(exc).split(":", 1)[0]
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    return f"{message} (line {line}, column {column})" if line else str(message)
 
 
 def dumps(value: Any) -> str:

@@ -37,7 +37,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from typing_extensions import Self, dataclass_transform
 
 from backup_sdk.errors import ResponseDecodeError
-from backup_sdk.redaction import REDACTED, redact_body
+from backup_sdk.redaction import REDACTED, redact_body, register_secret_keys
 
 __all__ = [
     "ModelConverter",
@@ -87,8 +87,11 @@ def wire(
 ) -> Any:
     """Declare a model field and the exact key it has on the wire.
 
-    ``secret=True`` shows the field as ``<REDACTED>`` in ``repr`` (passwords, keys).
+    ``secret=True`` shows the field as ``<REDACTED>`` in ``repr`` (passwords, keys) and
+    registers its wire key as secret, so logs, errors and cassettes scrub it too.
     """
+    if secret:
+        register_secret_keys([name])
     field_repr: bool | Callable[[Any], str] = _redacted_repr if secret else repr
     return attrs.field(
         default=default,

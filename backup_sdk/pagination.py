@@ -1,23 +1,57 @@
-"""Lazy pagination for offset/limit style APIs."""
+"""Multi-page calls, one type for every vendor: :class:`Paginator`.
+
+Every method that reads more than one page returns a :class:`Paginator`: iterate it for
+items (pages are fetched as you go, memory stays bounded), call :meth:`Paginator.pages`
+for whole pages, :meth:`Paginator.to_list` or :meth:`Paginator.to_dataframe`. Two kinds
+exist: :class:`OffsetPaginator` (offset/count APIs) and :class:`WindowPaginator`
+(time-range APIs walked in overlapping windows, items de-duplicated).
+"""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from backup_sdk.errors import ValidationError
+from backup_sdk.validate import check_aware
 
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["OffsetPaginator"]
+__all__ = ["OffsetPaginator", "Paginator", "WindowPaginator"]
 
 T = TypeVar("T")
 
 
-class OffsetPaginator(Generic[T]):
+class Paginator(Generic[T]):
+    """The items of a multi-page call, fetched page by page as you iterate."""
+
+    def pages(self) -> Iterator[Sequence[T]]:
+        """Yield whole pages, in order."""
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page
+
+    def to_list(self) -> list[T]:
+        """Fetch everything into a list."""
+        return list(self)
+
+    def to_dataframe(self, record: Callable[[T], dict[str, Any]] | None = None) -> pandas.DataFrame:
+        """Fetch everything into a pandas DataFrame (needs ``backup-sdk[pandas]``).
+
+        ``record`` turns an item into a flat dict (default: :func:`backup_sdk.models.to_record`).
+        """
+        from backup_sdk.frames import to_dataframe
+
+        return to_dataframe(self, record)
+
+
+class OffsetPaginator(Paginator[T]):
     """Iterate items of an offset/limit API, fetching pages only as they are consumed.
 
     Args:
@@ -60,10 +94,6 @@ class OffsetPaginator(Generic[T]):
         self.concurrency = concurrency
         #: offset of the next page not yet yielded: a resumable cursor.
         self.next_offset = start
-
-    def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
-            yield from page
 
     def _bounds(self) -> Iterator[tuple[int, int]]:
         offset = self.start
@@ -113,15 +143,71 @@ class OffsetPaginator(Generic[T]):
                 for _, _, future in pending:
                     future.cancel()
 
-    def to_list(self) -> list[T]:
-        """Fetch everything into a list."""
-        return list(self)
 
-    def to_dataframe(self, record: Callable[[T], dict[str, Any]] | None = None) -> pandas.DataFrame:
-        """Fetch everything into a pandas DataFrame (needs ``backup-sdk[pandas]``).
+class WindowPaginator(Paginator[T]):
+    """Items of a time-range API, walked in windows that overlap, each item yielded once.
 
-        ``record`` turns an item into a flat dict (default: :func:`backup_sdk.models.to_record`).
-        """
-        from backup_sdk.frames import to_dataframe
+    Args:
+        fetch: ``fetch(start, end)`` returns the items of ``[start, end]`` (aware datetimes).
+        since: the start of the whole range (aware).
+        until: its end (aware, not before ``since``).
+        window: the length of one call's range.
+        overlap: how far each window reaches back into the previous one, so that an item
+            written at a boundary is not missed (at least 0, shorter than ``window``).
+        key: an item's identity, for de-duplication.
 
-        return to_dataframe(self, record)
+    A page is one window's new items. Memory grows with the distinct items of the range.
+
+    Raises:
+        ValidationError: naive datetimes, ``since`` after ``until``, a negative overlap or a
+            window not longer than the overlap (checked before anything is fetched).
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[datetime, datetime], Sequence[T]],
+        *,
+        since: datetime,
+        until: datetime,
+        window: timedelta,
+        overlap: timedelta,
+        key: Callable[[T], Hashable],
+    ) -> None:
+        self.since = check_aware("since", since)
+        self.until = check_aware("until", until)
+        if self.since > self.until:
+            raise ValidationError(
+                f"since ({since.isoformat()}) is after until ({until.isoformat()})",
+                parameter="since",
+            )
+        if not isinstance(window, timedelta) or not isinstance(overlap, timedelta):
+            raise ValidationError("window and overlap must be timedeltas", parameter="window")
+        if overlap < timedelta(0):
+            raise ValidationError(
+                f"overlap must not be negative, got {overlap}", parameter="overlap"
+            )
+        if window <= overlap:
+            raise ValidationError(
+                f"window ({window}) must be longer than overlap ({overlap})", parameter="window"
+            )
+        self.window = window
+        self.overlap = overlap
+        self._fetch = fetch
+        self._key = key
+
+    def pages(self) -> Iterator[Sequence[T]]:
+        seen: set[Hashable] = set()
+        lower = self.since
+        while True:
+            upper = min(lower + self.window, self.until)
+            page = []
+            for item in self._fetch(max(self.since, lower - self.overlap), upper):
+                identity = self._key(item)
+                if identity not in seen:
+                    seen.add(identity)
+                    page.append(item)
+            if page:
+                yield page
+            if upper >= self.until:
+                return
+            lower = upper

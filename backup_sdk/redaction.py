@@ -2,14 +2,14 @@
 
 Two mechanisms work together:
 
-* **By key.** :data:`SECRET_KEYS` names every field or header whose value is a secret
-  in any of the three vendors' wire formats (Cove ``password``/``visa``, Comet
-  ``Password``/``SessionKey``/``TOTP``, appliance ``access_token``/``refresh_token``,
-  ``new_private_key``, ``Authorization``, cookies...). Keys are compared ignoring case,
-  ``_`` and ``-``.
-* **By value.** Clients call :func:`remember_secret` with the live secrets they hold
-  (a password, the current visa or token). :func:`redact_text` then removes those exact
-  strings from any text, wherever they appear: an echoed error message, a URL, a log line.
+* **By key.** A field, header or parameter whose name is a secret key has its value
+  replaced: the generic names of :data:`SECRET_KEYS` (``password``, ``token``,
+  ``Authorization``, cookies...), the wire keys each vendor package declares with
+  :func:`register_secret_keys`, and every model field marked ``wire(..., secret=True)``.
+  Keys are compared ignoring case, ``_`` and ``-``.
+* **By value.** Every :class:`Secret` (a client's password, the current visa, session key
+  or token) is scrubbed from any text for as long as it lives -- an echoed error message,
+  a URL, a log line -- and :func:`remember_secret` adds short-lived values (the last 512).
 
 Logging, ``repr`` of clients and models, exception messages and cassette recording all
 go through this module.
@@ -20,8 +20,9 @@ from __future__ import annotations
 import json
 import re
 import threading
+import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -37,6 +38,7 @@ __all__ = [
     "redact_json",
     "redact_text",
     "redact_url",
+    "register_secret_keys",
     "remember_secret",
 ]
 
@@ -47,13 +49,16 @@ def _norm(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
 
 
+#: Keys that hold a secret in any API: generic names only. Vendor packages add their own
+#: wire keys with :func:`register_secret_keys`, and every model field declared with
+#: ``wire(..., secret=True)`` registers its wire key.
 SECRET_KEYS: Final[frozenset[str]] = frozenset(
     _norm(k)
     for k in (
-        # generic
         "password",
         "passwd",
         "pass",
+        "passphrase",
         "secret",
         "client_secret",
         "api_key",
@@ -62,47 +67,20 @@ SECRET_KEYS: Final[frozenset[str]] = frozenset(
         "access_token",
         "refresh_token",
         "id_token",
+        "auth_token",
         "private_key",
-        "new_private_key",
-        "passphrase",
+        "secret_key",
+        "session_key",
         "authorization",
         "proxy-authorization",
         "cookie",
         "set-cookie",
-        # Cove
-        "visa",
-        "accountToken",
-        "EncryptionKey",
-        "SecurityCode",
-        # Comet
-        "SessionKey",
-        "TOTP",
-        "TOTPCode",
-        "AuthPassword",
-        "PasswordTOTP",
-        "NewPassword",
-        "OldPassword",
-        "SecretKey",
-        "S3SecretKey",
-        "AccessKey",
-        "S3AccessKey",
-        "EncryptedEncryptionKey",
-        "EncryptionKeyEncryptionMethod_Secret",
-        "X-Comet-Admin-Password",
-        "X-Comet-Admin-SessionKey",
-        "X-Comet-Admin-TOTP",
-        "X-Comet-Admin-AuthType-Secret",
-        "SFTPPassword",
-        "SFTPPrivateKey",
-        "SPOAppSecret",
-        "ClientSecret",
-        "B2ApplicationKey",
-        "WasabiSecretKey",
-        "StorjSecretKey",
-        "AzureBlobAccountKey",
-        "OAuthToken",
+        "x-api-key",
     )
 )
+
+_registered: set[str] = set()
+_registered_lock = threading.Lock()
 
 # Values shorter than this are never scrubbed by value (a 2-character "password" would
 # otherwise blank out half of every log line).
@@ -110,20 +88,30 @@ _MIN_SECRET_LEN: Final = 4
 _MAX_REMEMBERED: Final = 512
 
 _known: OrderedDict[str, None] = OrderedDict()
-_known_lock = threading.Lock()
+_pinned: dict[str, int] = {}
+_known_lock = threading.RLock()
 _pattern: re.Pattern[str] | None = None
+
+
+def register_secret_keys(names: Iterable[str]) -> None:
+    """Declare more field, header or parameter names whose values are secret (any case;
+    ``_`` and ``-`` are ignored)."""
+    with _registered_lock:
+        _registered.update(_norm(n) for n in names if isinstance(n, str) and n)
 
 
 def is_secret_key(name: str) -> bool:
     """True if a field/header/parameter of this name holds a secret."""
-    return _norm(name) in SECRET_KEYS
+    key = _norm(name)
+    return key in SECRET_KEYS or key in _registered
 
 
 def remember_secret(value: str | Secret | None) -> None:
     """Register a live secret value so :func:`redact_text` scrubs it everywhere.
 
-    Keeps the most recent 512 values (visas rotate on every call; memory stays bounded).
-    Values shorter than 4 characters are ignored.
+    Keeps the most recent 512 such values (visas rotate on every call; memory stays
+    bounded). Values held in a :class:`Secret` are kept for as long as the ``Secret`` lives,
+    however many others come and go. Values shorter than 4 characters are ignored.
     """
     global _pattern
     if isinstance(value, Secret):
@@ -140,8 +128,31 @@ def remember_secret(value: str | Secret | None) -> None:
         _pattern = None
 
 
+def _pin(value: str) -> None:
+    global _pattern
+    if len(value) < _MIN_SECRET_LEN:
+        return
+    with _known_lock:
+        count = _pinned.get(value, 0)
+        _pinned[value] = count + 1
+        if not count and value not in _known:
+            _pattern = None
+
+
+def _unpin(value: str) -> None:
+    global _pattern
+    with _known_lock:
+        count = _pinned.get(value, 0) - 1
+        if count > 0:
+            _pinned[value] = count
+        elif value in _pinned:
+            del _pinned[value]
+            _pattern = None
+
+
 def forget_secrets() -> None:
-    """Drop every remembered secret value (tests use this to start clean)."""
+    """Drop every remembered secret value (tests use this to start clean); values held by
+    live :class:`Secret` objects stay."""
     global _pattern
     with _known_lock:
         _known.clear()
@@ -151,9 +162,9 @@ def forget_secrets() -> None:
 def _value_pattern() -> re.Pattern[str] | None:
     global _pattern
     with _known_lock:
-        if _pattern is None and _known:
+        if _pattern is None and (_known or _pinned):
             # Longest first, so a secret containing another is removed whole.
-            ordered = sorted(_known, key=len, reverse=True)
+            ordered = sorted({*_known, *_pinned}, key=len, reverse=True)
             _pattern = re.compile("|".join(re.escape(v) for v in ordered))
         return _pattern
 
@@ -285,14 +296,15 @@ class Secret:
     ``get_secret_value()`` returns the real value. Equality compares the real values.
     """
 
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_value")
 
     def __init__(self, value: str | Secret) -> None:
         raw = value.get_secret_value() if isinstance(value, Secret) else value
         if not isinstance(raw, str):
             raise TypeError("Secret takes a str")
         self._value = raw
-        remember_secret(raw)
+        _pin(raw)
+        weakref.finalize(self, _unpin, raw)
 
     def get_secret_value(self) -> str:
         """The real secret. Do not log it."""

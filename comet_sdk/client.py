@@ -13,7 +13,7 @@ import json
 import re
 import warnings
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar, overload
 
 import requests
@@ -32,6 +32,7 @@ from backup_sdk.handlers import iter_content, parse_json, raise_for_http_status
 from backup_sdk.hooks import CallInfo
 from backup_sdk.jsonutil import JSONError, loads
 from backup_sdk.models import WireModel
+from backup_sdk.pagination import WindowPaginator
 from backup_sdk.redaction import Secret, remember_secret
 from backup_sdk.transport import Transport
 from backup_sdk.uploads import Upload
@@ -391,6 +392,35 @@ class CometAdminClient(BaseClient, GeneratedMethods):
                 )
 
     # -- helpers beyond the reference ------------------------------------------------------
+
+    def iter_jobs(
+        self,
+        since: datetime,
+        until: datetime | None = None,
+        *,
+        window: timedelta = timedelta(hours=6),
+        overlap: timedelta = timedelta(minutes=5),
+    ) -> WindowPaginator[m.BackupJobDetail]:
+        """Every job that started or ended between ``since`` and ``until`` (aware
+        datetimes; ``until`` defaults to now), each once.
+
+        ``AdminGetJobsForDateRange`` is called for windows of ``window`` that reach back
+        ``overlap`` into the previous one (a job written at a boundary is not missed);
+        duplicates are dropped by ``GUID``.
+
+        Raises:
+            ValidationError: naive datetimes, ``since`` after ``until``, a negative
+                ``overlap`` or a ``window`` not longer than it (nothing is sent).
+        """
+        end = until if until is not None else datetime.now(timezone.utc)
+        return WindowPaginator(
+            self.admin_get_jobs_for_date_range,
+            since=since,
+            until=end,
+            window=window,
+            overlap=overlap,
+            key=lambda job: job.guid,
+        )
 
     def admin_update_user_profile(
         self, target_user: str, change: Callable[[m.UserProfileConfig], None]

@@ -8,8 +8,9 @@ from typing import TextIO
 
 from backup_sdk.runs import stale_devices
 from comet_sdk.client import CometAdminClient
-from comet_sdk.constants import JobCategory, job_category
-from comet_sdk.monitoring import iter_jobs, log_entries, to_backup_run
+from comet_sdk.enums import JobCategory, job_category
+from comet_sdk.monitoring import log_entries
+from comet_sdk.runs import to_backup_run
 from comet_sdk.testing import CometFleetSpec, CometSimulator
 
 __all__ = ["run_demo"]
@@ -34,7 +35,7 @@ def run_demo(stream: TextIO) -> None:
             f"{len(online)} devices online ({outdated} on an older client)\n"
         )
         now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
-        jobs = list(iter_jobs(client, now - timedelta(hours=24), now))
+        jobs = client.iter_jobs(now - timedelta(hours=24), now).to_list()
         counts = Counter(job_category(job.status) for job in jobs)
         stream.write(
             f"  last 24 h: {len(jobs)} jobs -- "

@@ -15,15 +15,49 @@ from typing import Any
 from backup_sdk.errors import (
     APIError,
     AuthenticationError,
+    BackupSDKError,
+    ConfigurationError,
+    ConflictError,
+    ConnectError,
     InvalidRequestError,
+    MissingDependencyError,
     NotFoundError,
+    OperationTimeoutError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
+    RequestTimeoutError,
+    ResponseDecodeError,
     ServerError,
+    TransportError,
+    ValidationError,
 )
 from backup_sdk.redaction import redact_text
 
-__all__ = ["TOTP_REQUIRED", "UNKNOWN_DEVICE", "error_from_message", "is_error_body"]
+__all__ = [
+    "TOTP_REQUIRED",
+    "UNKNOWN_DEVICE",
+    "APIError",
+    "AuthenticationError",
+    "BackupSDKError",
+    "ConfigurationError",
+    "ConflictError",
+    "ConnectError",
+    "InvalidRequestError",
+    "MissingDependencyError",
+    "NotFoundError",
+    "OperationTimeoutError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RedirectError",
+    "RequestTimeoutError",
+    "ResponseDecodeError",
+    "ServerError",
+    "TransportError",
+    "ValidationError",
+    "error_from_message",
+    "is_error_body",
+]
 
 TOTP_REQUIRED = "ERR_TOTP_REQUIRED"
 UNKNOWN_DEVICE = "ERR_UNKNOWN_DEVICE"

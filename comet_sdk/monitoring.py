@@ -12,13 +12,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 
+from typing_extensions import deprecated
+
 from backup_sdk.errors import NotFoundError, ValidationError
-from backup_sdk.runs import BackupRun, RunStatus, SyncCursor
-from comet_sdk._generated.models import BackupJobDetail, JobEntry, UserProfileConfig
+from backup_sdk.runs import SyncCursor
+from comet_sdk._generated.models import BackupJobDetail, JobEntry
 from comet_sdk.client import CometAdminClient
-from comet_sdk.constants import JobCategory, job_category, severity_rank
+from comet_sdk.enums import job_category, severity_rank
+from comet_sdk.runs import to_backup_run as _to_backup_run
 
 __all__ = ["JobPoller", "failed_jobs", "iter_jobs", "log_entries", "to_backup_run"]
+
+# kept importable from here (it moved to comet_sdk.runs)
+to_backup_run = _to_backup_run
 
 
 def _seconds(value: datetime, name: str) -> int:
@@ -27,6 +33,7 @@ def _seconds(value: datetime, name: str) -> int:
     return int(value.timestamp())
 
 
+@deprecated("use client.iter_jobs(since, until)")
 def iter_jobs(
     client: CometAdminClient,
     since: datetime,
@@ -35,32 +42,8 @@ def iter_jobs(
     window: timedelta = timedelta(hours=6),
     overlap: timedelta = timedelta(minutes=5),
 ) -> Iterator[BackupJobDetail]:
-    """Every job that started or ended between ``since`` and ``until`` (default: now), once.
-
-    The range is fetched in windows of ``window`` that overlap by ``overlap`` (so a job
-    written at a boundary is not missed); duplicates are dropped by ``GUID``. Memory grows
-    with the number of distinct jobs in the range, not with the number of windows.
-
-    Raises:
-        ValidationError: naive datetimes, or a window not longer than the overlap.
-    """
-    end = _seconds(until or datetime.now(timezone.utc), "until")
-    start = _seconds(since, "since")
-    step = int(window.total_seconds())
-    back = int(overlap.total_seconds())
-    if step <= back or step <= 0:
-        raise ValidationError("window must be longer than overlap", parameter="window")
-    seen: set[str] = set()
-    lower = start
-    while lower <= end:
-        upper = min(lower + step, end)
-        for job in client.admin_get_jobs_for_date_range(max(start, lower - back), upper):
-            if job.guid not in seen:
-                seen.add(job.guid)
-                yield job
-        if upper >= end:
-            break
-        lower = upper
+    """Deprecated: :meth:`CometAdminClient.iter_jobs`."""
+    return iter(client.iter_jobs(since, until, window=window, overlap=overlap))
 
 
 def log_entries(
@@ -73,47 +56,6 @@ def log_entries(
         for entry in client.admin_get_job_log_entries(job_id)
         if severity_rank(entry.severity) >= floor
     ]
-
-
-_RUN_STATUS = {
-    JobCategory.SUCCESS: RunStatus.SUCCESS,
-    JobCategory.RUNNING: RunStatus.RUNNING,
-    JobCategory.WARNING: RunStatus.WARNING,
-    JobCategory.ERROR: RunStatus.FAILED,
-    JobCategory.QUOTA_EXCEEDED: RunStatus.FAILED,
-    JobCategory.MISSED: RunStatus.MISSED,
-    JobCategory.SKIPPED: RunStatus.SKIPPED,
-    JobCategory.CANCELLED: RunStatus.CANCELLED,
-    JobCategory.ABANDONED: RunStatus.FAILED,
-    JobCategory.UNKNOWN: RunStatus.UNKNOWN,
-}
-
-
-def to_backup_run(job: BackupJobDetail, profile: UserProfileConfig | None = None) -> BackupRun:
-    """A job as a cross-vendor :class:`~backup_sdk.runs.BackupRun` (device names and the
-    protected item's description come from the user's profile, when given)."""
-    device_name = ""
-    data_source = job.source_guid or None
-    if profile is not None:
-        device = profile.devices.get(job.device_id)
-        device_name = device.friendly_name if device is not None else ""
-        source = profile.sources.get(job.source_guid)
-        if source is not None and source.description:
-            data_source = source.description
-    return BackupRun(
-        vendor="comet",
-        device_id=job.device_id or job.username,
-        device_name=device_name,
-        run_id=job.guid,
-        status=_RUN_STATUS[job_category(job.status)],
-        started=job.start_time,
-        ended=job.end_time,
-        bytes_processed=job.total_size or None,
-        bytes_uploaded=job.upload_size or None,
-        customer=job.username,
-        data_source=data_source,
-        raw_status=int(job.status),
-    )
 
 
 class JobPoller:
@@ -141,7 +83,7 @@ class JobPoller:
     def poll(self, now: datetime | None = None) -> list[BackupJobDetail]:
         """Finished jobs not delivered before (oldest first)."""
         until = now or datetime.now(timezone.utc)
-        jobs = {job.guid: job for job in iter_jobs(self.client, self.cursor.window_start(), until)}
+        jobs = {job.guid: job for job in self.client.iter_jobs(self.cursor.window_start(), until)}
         for key in self.cursor.pending:
             guid = key.split(":", 1)[1]
             if guid not in jobs:
@@ -150,7 +92,7 @@ class JobPoller:
                 except NotFoundError:
                     continue
         fresh = self.cursor.accept(
-            (to_backup_run(job) for job in jobs.values()), polled_until=until
+            (_to_backup_run(job) for job in jobs.values()), polled_until=until
         )
         delivered = [jobs[run.run_id] for run in fresh]
         return sorted(delivered, key=_start_key)

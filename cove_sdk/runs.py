@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from backup_sdk.runs import BackupRun, RunStatus
 from cove_sdk.enums import SessionStatus
 from cove_sdk.statistics import DataSourceStats, StatisticsRow
@@ -48,15 +50,16 @@ def _run(row: StatisticsRow, stats: DataSourceStats) -> BackupRun | None:
     )
 
 
-def to_backup_runs(row: StatisticsRow) -> list[BackupRun]:
-    """The last session of every active data source of a device (requires the row to have
-    the ``F00``/``F15``/``F12`` columns of those sources; sources without data are skipped).
-    The synthetic Total (D9) is not a run and is left out."""
+def to_backup_runs(rows: StatisticsRow | Iterable[StatisticsRow]) -> list[BackupRun]:
+    """The last session of every active data source of each device (one row or many;
+    requires the rows to have the ``F00``/``F15``/``F12`` columns of those sources; sources
+    without data are skipped). The synthetic Total (D9) is not a run and is left out."""
     runs = []
-    for code, stats in row.per_source().items():
-        if code == "D9":
-            continue
-        run = _run(row, stats)
-        if run is not None:
-            runs.append(run)
+    for row in [rows] if isinstance(rows, StatisticsRow) else rows:
+        for code, stats in row.per_source().items():
+            if code == "D9":
+                continue
+            run = _run(row, stats)
+            if run is not None:
+                runs.append(run)
     return runs

@@ -13,14 +13,14 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from comet_sdk import CometAdminClient, JobCategory, job_category
-from comet_sdk.monitoring import iter_jobs, log_entries
+from comet_sdk.monitoring import log_entries
 from comet_sdk.testing import CometFleetSpec, CometSimulator
 
 
 def import_last_day(client: CometAdminClient, now: datetime) -> list[str]:
-    """One line per finding; the job import itself is ``iter_jobs``."""
+    """One line per finding; the job import itself is ``client.iter_jobs``."""
     lines: list[str] = []
-    jobs = list(iter_jobs(client, now - timedelta(hours=24), now))
+    jobs = client.iter_jobs(now - timedelta(hours=24), now).to_list()
     counts = Counter(job_category(job.status) for job in jobs)
     lines.append(
         f"{len(jobs)} jobs in 24 h: "

@@ -6,10 +6,33 @@
 ...     ...
 """
 
+import logging
+
 from backup_sdk._version import __version__
+from npm_backup_sdk import vendor as _vendor  # noqa: F401  (registers the secret wire keys)
 from npm_backup_sdk.client import API_ROOT, NpmBackupClient
 from npm_backup_sdk.enums import Frequency, OperationType, Status, Weekday
-from npm_backup_sdk.errors import AUTH_ERROR_IDS
+from npm_backup_sdk.errors import (
+    AUTH_ERROR_IDS,
+    APIError,
+    AuthenticationError,
+    BackupSDKError,
+    ConfigurationError,
+    ConflictError,
+    ConnectError,
+    InvalidRequestError,
+    MissingDependencyError,
+    NotFoundError,
+    OperationTimeoutError,
+    PermissionDeniedError,
+    RateLimitError,
+    RedirectError,
+    RequestTimeoutError,
+    ResponseDecodeError,
+    ServerError,
+    TransportError,
+    ValidationError,
+)
 from npm_backup_sdk.models import (
     BackupOperation,
     Backups,
@@ -38,40 +61,62 @@ from npm_backup_sdk.models import (
     Token,
     UnknownOperation,
 )
+from npm_backup_sdk.runs import to_backup_runs
 
 __all__ = [
     "API_ROOT",
     "AUTH_ERROR_IDS",
+    "APIError",
+    "AuthenticationError",
     "BackupOperation",
+    "BackupSDKError",
     "BackupSize",
     "Backups",
     "CompletedBackup",
+    "ConfigurationError",
+    "ConflictError",
+    "ConnectError",
     "ContentInfo",
     "CurrentOperation",
     "DeviceInfo",
     "DeviceStatus",
     "FactoryResetOperation",
     "Frequency",
+    "InvalidRequestError",
+    "MissingDependencyError",
     "Module",
     "ModuleOption",
     "ModuleSelection",
     "ModuleSize",
+    "NotFoundError",
     "NpmBackupClient",
     "OperationDetailsBackup",
     "OperationDetailsRestore",
     "OperationInfo",
+    "OperationTimeoutError",
     "OperationType",
+    "PermissionDeniedError",
     "Progress",
+    "RateLimitError",
     "RecurrenceRule",
+    "RedirectError",
+    "RequestTimeoutError",
+    "ResponseDecodeError",
     "RestoreOperation",
     "ScheduledBackup",
     "ScheduledBackups",
     "Server",
+    "ServerError",
     "Servers",
     "ServiceVersions",
     "Status",
     "Token",
+    "TransportError",
     "UnknownOperation",
+    "ValidationError",
     "Weekday",
     "__version__",
+    "to_backup_runs",
 ]
+
+logging.getLogger("npm_backup_sdk").addHandler(logging.NullHandler())

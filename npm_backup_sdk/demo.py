@@ -11,7 +11,7 @@ import attrs
 from backup_sdk.runs import stale_devices
 from npm_backup_sdk.client import NpmBackupClient
 from npm_backup_sdk.models import OperationInfo, Progress
-from npm_backup_sdk.runs import to_backup_run
+from npm_backup_sdk.runs import to_backup_runs
 from npm_backup_sdk.testing import NpmBackupSimulator
 
 __all__ = ["run_demo"]
@@ -42,7 +42,7 @@ def run_demo(stream: TextIO) -> None:
         for server in client.servers.list():
             assert server.id is not None
             backups = client.backups.list(server.id)
-            runs += [to_backup_run(b, server) for b in backups]
+            runs += to_backup_runs(backups, server)
             newest = max(backups, key=lambda b: b.created_on or now, default=None)
             last = (
                 f"{newest.name} {newest.status.value}, {newest.size_bytes:,} B, "

@@ -9,16 +9,50 @@ import requests
 from backup_sdk.errors import (
     APIError,
     AuthenticationError,
+    BackupSDKError,
+    ConfigurationError,
     ConflictError,
+    ConnectError,
     InvalidRequestError,
+    MissingDependencyError,
     NotFoundError,
+    OperationTimeoutError,
     PermissionDeniedError,
+    RateLimitError,
+    RedirectError,
+    RequestTimeoutError,
+    ResponseDecodeError,
+    ServerError,
+    TransportError,
+    ValidationError,
     error_class_for_status,
 )
 from backup_sdk.redaction import redact_body, redact_text
 from backup_sdk.transport import CallInfo, parse_retry_after
 
-__all__ = ["AUTH_ERROR_IDS", "error_from_response", "is_auth_expiry"]
+__all__ = [
+    "AUTH_ERROR_IDS",
+    "APIError",
+    "AuthenticationError",
+    "BackupSDKError",
+    "ConfigurationError",
+    "ConflictError",
+    "ConnectError",
+    "InvalidRequestError",
+    "MissingDependencyError",
+    "NotFoundError",
+    "OperationTimeoutError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RedirectError",
+    "RequestTimeoutError",
+    "ResponseDecodeError",
+    "ServerError",
+    "TransportError",
+    "ValidationError",
+    "error_from_response",
+    "is_auth_expiry",
+]
 
 #: Error ids after which the family's clients log in again and replay the call once.
 AUTH_ERROR_IDS = frozenset(

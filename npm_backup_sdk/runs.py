@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from backup_sdk.runs import BackupRun, RunStatus
 from npm_backup_sdk.enums import Status
 from npm_backup_sdk.models import CompletedBackup, Server
 
-__all__ = ["to_backup_run"]
+__all__ = ["to_backup_run", "to_backup_runs"]
 
 _STATUS = {
     Status.COMPLETED: RunStatus.SUCCESS,
@@ -35,3 +37,11 @@ def to_backup_run(backup: CompletedBackup, server: Server | None = None) -> Back
         data_source="config" if backup.contents.config_only else "full",
         raw_status=backup.status.value,
     )
+
+
+def to_backup_runs(
+    backups: CompletedBackup | Iterable[CompletedBackup], server: Server | None = None
+) -> list[BackupRun]:
+    """Stored backups (one or many, of one backup ``server``) as :class:`BackupRun`s."""
+    items = [backups] if isinstance(backups, CompletedBackup) else list(backups)
+    return [to_backup_run(backup, server) for backup in items]

@@ -85,7 +85,15 @@ def snake(name: str) -> str:
 
 
 def _is_secret(name: str) -> bool:
-    from backup_sdk.redaction import is_secret_key
+    """Generic secret names plus Comet's declared secret wire keys (never the runtime
+    registry, whose contents depend on what else was imported)."""
+    from backup_sdk.redaction import SECRET_KEYS
+    from comet_sdk.vendor import SECRET_WIRE_KEYS
+
+    def norm(text: str) -> str:
+        return text.replace("_", "").replace("-", "").lower()
+
+    return norm(name) in SECRET_KEYS or norm(name) in {norm(k) for k in SECRET_WIRE_KEYS}
 
     return is_secret_key(name)
 

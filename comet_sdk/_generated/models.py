@@ -158,7 +158,7 @@ class AddBucketResponseMessage(WireModel):
     status: int = wire("Status", default=0)
     message: str = wire("Message", default="")
     new_bucket_id: str = wire("NewBucketID", default="")
-    new_bucket_key: str = wire("NewBucketKey", default="")
+    new_bucket_key: str = wire("NewBucketKey", default="", secret=True)
 
 
 @model
@@ -198,7 +198,7 @@ class AdminSecurityOptions(WireModel):
     allow_password_and_u2f_login: bool = wire("AllowPasswordAndU2FLogin", default=False)
     u2f_registrations: list[AdminU2FRegistration] = wire("U2FRegistrations", factory=list)
     totp_key_encryption_format: int = wire("TOTPKeyEncryptionFormat", default=0)
-    totp_key: str = wire("TOTPKey", default="")
+    totp_key: str = wire("TOTPKey", default="", secret=True)
     ip_whitelist: str = wire("IPWhitelist", default="")
 
 
@@ -236,7 +236,7 @@ class AzureDestinationLocation(WireModel):
     """Comet ``AzureDestinationLocation``."""
 
     azb_account_name: str = wire("AZBAccountName", default="")
-    azb_account_key: str = wire("AZBAccountKey", default="")
+    azb_account_key: str = wire("AZBAccountKey", default="", secret=True)
     azb_container: str = wire("AZBContainer", default="")
     azb_realm: str = wire("AZBRealm", default="")
     azb_prefix: str = wire("AZBPrefix", default="")
@@ -277,7 +277,7 @@ class B2VirtualStorageRoleSettings(WireModel):
 
     master_bucket: str = wire("MasterBucket", default="")
     key_id: str = wire("KeyID", default="")
-    app_key: str = wire("AppKey", default="")
+    app_key: str = wire("AppKey", default="", secret=True)
 
 
 @model
@@ -381,7 +381,9 @@ class BrandingOptions(WireModel):
     windows_code_sign_pkcs12_password_format: int = wire(
         "WindowsCodeSignPKCS12PasswordFormat", default=0
     )
-    windows_code_sign_pkcs12_password: str = wire("WindowsCodeSignPKCS12Password", default="")
+    windows_code_sign_pkcs12_password: str = wire(
+        "WindowsCodeSignPKCS12Password", default="", secret=True
+    )
     windows_code_sign_pkcs11_engine: str = wire("WindowsCodeSignPKCS11Engine", default="")
     windows_code_sign_pkcs11_module: str = wire("WindowsCodeSignPKCS11Module", default="")
     windows_code_sign_pkcs11_certfile: str = wire("WindowsCodeSignPKCS11Certfile", default="")
@@ -389,7 +391,9 @@ class BrandingOptions(WireModel):
     windows_code_sign_pkcs11_password_format: int = wire(
         "WindowsCodeSignPKCS11PasswordFormat", default=0
     )
-    windows_code_sign_pkcs11_password: str = wire("WindowsCodeSignPKCS11Password", default="")
+    windows_code_sign_pkcs11_password: str = wire(
+        "WindowsCodeSignPKCS11Password", default="", secret=True
+    )
     path_ico_file: str = wire("PathIcoFile", default="")
     path_icns_file: str = wire("PathIcnsFile", default="")
     path_eula_rtf: str = wire("PathEulaRtf", default="")
@@ -417,7 +421,9 @@ class BrandingProperties(WireModel):
     windows_code_sign_pkcs12_password_format: int = wire(
         "WindowsCodeSignPKCS12PasswordFormat", default=0
     )
-    windows_code_sign_pkcs12_password: str = wire("WindowsCodeSignPKCS12Password", default="")
+    windows_code_sign_pkcs12_password: str = wire(
+        "WindowsCodeSignPKCS12Password", default="", secret=True
+    )
     windows_code_sign_pkcs11_engine: str = wire("WindowsCodeSignPKCS11Engine", default="")
     windows_code_sign_pkcs11_module: str = wire("WindowsCodeSignPKCS11Module", default="")
     windows_code_sign_pkcs11_certfile: str = wire("WindowsCodeSignPKCS11Certfile", default="")
@@ -425,7 +431,9 @@ class BrandingProperties(WireModel):
     windows_code_sign_pkcs11_password_format: int = wire(
         "WindowsCodeSignPKCS11PasswordFormat", default=0
     )
-    windows_code_sign_pkcs11_password: str = wire("WindowsCodeSignPKCS11Password", default="")
+    windows_code_sign_pkcs11_password: str = wire(
+        "WindowsCodeSignPKCS11Password", default="", secret=True
+    )
     path_ico_file: str = wire("PathIcoFile", default="")
     path_icns_file: str = wire("PathIcnsFile", default="")
     path_eula_rtf: str = wire("PathEulaRtf", default="")
@@ -480,7 +488,7 @@ class BucketProperties(WireModel):
     organization_id: str = wire("OrganizationID", default="")
     create_time: UnixTime | None = wire("CreateTime", default=None)
     read_write_key_format: int = wire("ReadWriteKeyFormat", default=0)
-    read_write_key: str = wire("ReadWriteKey", default="")
+    read_write_key: str = wire("ReadWriteKey", default="", secret=True)
     size: SizeMeasurement = wire("Size", factory=lambda: SizeMeasurement())
 
 
@@ -506,7 +514,7 @@ class CometDestinationLocation(WireModel):
 
     comet_server: str = wire("CometServer", default="")
     comet_bucket: str = wire("CometBucket", default="")
-    comet_bucket_key: str = wire("CometBucketKey", default="")
+    comet_bucket_key: str = wire("CometBucketKey", default="", secret=True)
 
 
 @model
@@ -578,7 +586,7 @@ class DestinationConfig(WireModel):
 
     comet_server: str = wire("CometServer", default="")
     comet_bucket: str = wire("CometBucket", default="")
-    comet_bucket_key: str = wire("CometBucketKey", default="")
+    comet_bucket_key: str = wire("CometBucketKey", default="", secret=True)
     s3_server: str = wire("S3Server", default="")
     s3_uses_tls: bool = wire("S3UsesTLS", default=False)
     s3_access_key: str = wire("S3AccessKey", default="", secret=True)
@@ -598,7 +606,7 @@ class DestinationConfig(WireModel):
     sftp_custom_auth_known_hosts_file: str = wire("SFTPCustomAuth_KnownHostsFile", default="")
     ftp_server: str = wire("FTPServer", default="")
     ftp_username: str = wire("FTPUsername", default="")
-    ftp_password: str = wire("FTPPassword", default="")
+    ftp_password: str = wire("FTPPassword", default="", secret=True)
     ftp_base_use_home_directory: bool = wire("FTPBaseUseHomeDirectory", default=False)
     ftp_custom_base_directory: str = wire("FTPCustomBaseDirectory", default="")
     ftps_mode: int = wire("FTPSMode", default=0)
@@ -606,13 +614,13 @@ class DestinationConfig(WireModel):
     ftp_max_connections: int = wire("FTPMaxConnections", default=0)
     ftp_accept_invalid_ssl: bool = wire("FTPAcceptInvalidSSL", default=False)
     azb_account_name: str = wire("AZBAccountName", default="")
-    azb_account_key: str = wire("AZBAccountKey", default="")
+    azb_account_key: str = wire("AZBAccountKey", default="", secret=True)
     azb_container: str = wire("AZBContainer", default="")
     azb_realm: str = wire("AZBRealm", default="")
     azb_prefix: str = wire("AZBPrefix", default="")
     localcopy_path: str = wire("LocalcopyPath", default="")
     localcopy_win_smb_username: str = wire("LocalcopyWinSMBUsername", default="")
-    localcopy_win_smb_password: str = wire("LocalcopyWinSMBPassword", default="")
+    localcopy_win_smb_password: str = wire("LocalcopyWinSMBPassword", default="", secret=True)
     localcopy_win_smb_password_format: int = wire("LocalcopyWinSMBPasswordFormat", default=0)
     span_targets: list[DestinationLocation] = wire("SpanTargets", factory=list)
     destination_type: int = wire("DestinationType", default=0)
@@ -640,7 +648,7 @@ class DestinationLocation(WireModel):
 
     comet_server: str = wire("CometServer", default="")
     comet_bucket: str = wire("CometBucket", default="")
-    comet_bucket_key: str = wire("CometBucketKey", default="")
+    comet_bucket_key: str = wire("CometBucketKey", default="", secret=True)
     s3_server: str = wire("S3Server", default="")
     s3_uses_tls: bool = wire("S3UsesTLS", default=False)
     s3_access_key: str = wire("S3AccessKey", default="", secret=True)
@@ -660,7 +668,7 @@ class DestinationLocation(WireModel):
     sftp_custom_auth_known_hosts_file: str = wire("SFTPCustomAuth_KnownHostsFile", default="")
     ftp_server: str = wire("FTPServer", default="")
     ftp_username: str = wire("FTPUsername", default="")
-    ftp_password: str = wire("FTPPassword", default="")
+    ftp_password: str = wire("FTPPassword", default="", secret=True)
     ftp_base_use_home_directory: bool = wire("FTPBaseUseHomeDirectory", default=False)
     ftp_custom_base_directory: str = wire("FTPCustomBaseDirectory", default="")
     ftps_mode: int = wire("FTPSMode", default=0)
@@ -668,13 +676,13 @@ class DestinationLocation(WireModel):
     ftp_max_connections: int = wire("FTPMaxConnections", default=0)
     ftp_accept_invalid_ssl: bool = wire("FTPAcceptInvalidSSL", default=False)
     azb_account_name: str = wire("AZBAccountName", default="")
-    azb_account_key: str = wire("AZBAccountKey", default="")
+    azb_account_key: str = wire("AZBAccountKey", default="", secret=True)
     azb_container: str = wire("AZBContainer", default="")
     azb_realm: str = wire("AZBRealm", default="")
     azb_prefix: str = wire("AZBPrefix", default="")
     localcopy_path: str = wire("LocalcopyPath", default="")
     localcopy_win_smb_username: str = wire("LocalcopyWinSMBUsername", default="")
-    localcopy_win_smb_password: str = wire("LocalcopyWinSMBPassword", default="")
+    localcopy_win_smb_password: str = wire("LocalcopyWinSMBPassword", default="", secret=True)
     localcopy_win_smb_password_format: int = wire("LocalcopyWinSMBPasswordFormat", default=0)
     span_targets: list[DestinationLocation] = wire("SpanTargets", factory=list)
     destination_type: int = wire("DestinationType", default=0)
@@ -775,7 +783,7 @@ class EmailOptions(WireModel):
     smtp_host: str = wire("SMTPHost", default="")
     smtp_port: int = wire("SMTPPort", default=0)
     smtp_username: str = wire("SMTPUsername", default="")
-    smtp_password: str = wire("SMTPPassword", default="")
+    smtp_password: str = wire("SMTPPassword", default="", secret=True)
     smtp_allow_invalid_certificate: bool = wire("SMTPAllowInvalidCertificate", default=False)
     smtp_allow_unencrypted: bool = wire("SMTPAllowUnencrypted", default=False)
 
@@ -825,7 +833,7 @@ class FTPDestinationLocation(WireModel):
 
     ftp_server: str = wire("FTPServer", default="")
     ftp_username: str = wire("FTPUsername", default="")
-    ftp_password: str = wire("FTPPassword", default="")
+    ftp_password: str = wire("FTPPassword", default="", secret=True)
     ftp_base_use_home_directory: bool = wire("FTPBaseUseHomeDirectory", default=False)
     ftp_custom_base_directory: str = wire("FTPCustomBaseDirectory", default="")
     ftps_mode: int = wire("FTPSMode", default=0)
@@ -909,7 +917,7 @@ class InstallTokenResponse(WireModel):
 
     status: int = wire("Status", default=0)
     message: str = wire("Message", default="")
-    install_token: InstallToken = wire("InstallToken", factory=lambda: InstallToken())
+    install_token: InstallToken = wire("InstallToken", factory=lambda: InstallToken(), secret=True)
 
 
 @model
@@ -941,7 +949,7 @@ class LocalDestinationLocation(WireModel):
 
     localcopy_path: str = wire("LocalcopyPath", default="")
     localcopy_win_smb_username: str = wire("LocalcopyWinSMBUsername", default="")
-    localcopy_win_smb_password: str = wire("LocalcopyWinSMBPassword", default="")
+    localcopy_win_smb_password: str = wire("LocalcopyWinSMBPassword", default="", secret=True)
     localcopy_win_smb_password_format: int = wire("LocalcopyWinSMBPasswordFormat", default=0)
 
 
@@ -954,7 +962,7 @@ class MacOSCodeSignProperties(WireModel):
     certificate_name: str = wire("CertificateName", default="")
     app_certificate_name: str = wire("AppCertificateName", default="")
     apple_id: str = wire("AppleID", default="")
-    apple_id_pass: str = wire("AppleIDPass", default="")
+    apple_id_pass: str = wire("AppleIDPass", default="", secret=True)
     apple_id_pass_format: int = wire("AppleIDPassFormat", default=0)
 
 
@@ -976,7 +984,7 @@ class MongoDBConnection(WireModel):
     use_ssl: bool = wire("UseSSL", default=False)
     client_sslpem_path: str = wire("ClientSSLPEMPath", default="")
     server_sslpem_path: str = wire("ServerSSLPEMPath", default="")
-    ssl_client_key_password: str = wire("SSLClientKeyPassword", default="")
+    ssl_client_key_password: str = wire("SSLClientKeyPassword", default="", secret=True)
     allow_invalid_certificate: bool = wire("AllowInvalidCertificate", default=False)
     allow_invalid_hostname: bool = wire("AllowInvalidHostname", default=False)
     use_ssh: bool = wire("UseSSH", default=False)
@@ -988,7 +996,7 @@ class NewBucketDetail(WireModel):
     """Comet ``NewBucketDetail``."""
 
     new_bucket_id: str = wire("NewBucketID", default="")
-    new_bucket_key: str = wire("NewBucketKey", default="")
+    new_bucket_key: str = wire("NewBucketKey", default="", secret=True)
 
 
 @model
@@ -1059,7 +1067,9 @@ class PrivateBrandingProperties(WireModel):
     windows_code_sign_pkcs12_password_format: int = wire(
         "WindowsCodeSignPKCS12PasswordFormat", default=0
     )
-    windows_code_sign_pkcs12_password: str = wire("WindowsCodeSignPKCS12Password", default="")
+    windows_code_sign_pkcs12_password: str = wire(
+        "WindowsCodeSignPKCS12Password", default="", secret=True
+    )
     windows_code_sign_pkcs11_engine: str = wire("WindowsCodeSignPKCS11Engine", default="")
     windows_code_sign_pkcs11_module: str = wire("WindowsCodeSignPKCS11Module", default="")
     windows_code_sign_pkcs11_certfile: str = wire("WindowsCodeSignPKCS11Certfile", default="")
@@ -1067,7 +1077,9 @@ class PrivateBrandingProperties(WireModel):
     windows_code_sign_pkcs11_password_format: int = wire(
         "WindowsCodeSignPKCS11PasswordFormat", default=0
     )
-    windows_code_sign_pkcs11_password: str = wire("WindowsCodeSignPKCS11Password", default="")
+    windows_code_sign_pkcs11_password: str = wire(
+        "WindowsCodeSignPKCS11Password", default="", secret=True
+    )
     path_ico_file: str = wire("PathIcoFile", default="")
     path_icns_file: str = wire("PathIcnsFile", default="")
     path_eula_rtf: str = wire("PathEulaRtf", default="")
@@ -1238,8 +1250,8 @@ class SSHConnection(WireModel):
     ssh_server: str = wire("SSHServer", default="")
     ssh_username: str = wire("SSHUsername", default="")
     ssh_auth_mode: int = wire("SSHAuthMode", default=0)
-    ssh_password: str = wire("SSHPassword", default="")
-    ssh_private_key: str = wire("SSHPrivateKey", default="")
+    ssh_password: str = wire("SSHPassword", default="", secret=True)
+    ssh_private_key: str = wire("SSHPrivateKey", default="", secret=True)
     ssh_custom_auth_use_known_hosts_file: bool = wire(
         "SSHCustomAuth_UseKnownHostsFile", default=False
     )
@@ -1473,7 +1485,7 @@ class SwiftDestinationLocation(WireModel):
     tenant_domain: str = wire("TenantDomain", default="")
     tenant_id: str = wire("TenantID", default="")
     trust_id: str = wire("TrustID", default="")
-    auth_token: str = wire("AuthToken", default="")
+    auth_token: str = wire("AuthToken", default="", secret=True)
     prefix: str = wire("Prefix", default="")
     container: str = wire("Container", default="")
     default_container_policy: str = wire("DefaultContainerPolicy", default="")
@@ -1697,12 +1709,12 @@ class UserProfileConfig(WireModel):
     policy_id: str = wire("PolicyID", default="")
     policy: UserPolicy = wire("Policy", factory=lambda: UserPolicy())
     password_format: int = wire("PasswordFormat", default=0)
-    password_hash: str = wire("PasswordHash", default="")
-    password_recovery: str = wire("PasswordRecovery", default="")
+    password_hash: str = wire("PasswordHash", default="", secret=True)
+    password_recovery: str = wire("PasswordRecovery", default="", secret=True)
     allow_password_login: bool = wire("AllowPasswordLogin", default=False)
     allow_password_and_totp_login: bool = wire("AllowPasswordAndTOTPLogin", default=False)
     totp_key_encryption_format: int = wire("TOTPKeyEncryptionFormat", default=0)
-    totp_key: str = wire("TOTPKey", default="")
+    totp_key: str = wire("TOTPKey", default="", secret=True)
     require_password_change: bool = wire("RequirePasswordChange", default=False)
     create_time: UnixTime | None = wire("CreateTime", default=None)
     creation_guid: str = wire("CreationGUID", default="")
@@ -1788,7 +1800,9 @@ class WindowsCodeSignProperties(WireModel):
     windows_code_sign_pkcs12_password_format: int = wire(
         "WindowsCodeSignPKCS12PasswordFormat", default=0
     )
-    windows_code_sign_pkcs12_password: str = wire("WindowsCodeSignPKCS12Password", default="")
+    windows_code_sign_pkcs12_password: str = wire(
+        "WindowsCodeSignPKCS12Password", default="", secret=True
+    )
     windows_code_sign_pkcs11_engine: str = wire("WindowsCodeSignPKCS11Engine", default="")
     windows_code_sign_pkcs11_module: str = wire("WindowsCodeSignPKCS11Module", default="")
     windows_code_sign_pkcs11_certfile: str = wire("WindowsCodeSignPKCS11Certfile", default="")
@@ -1796,4 +1810,6 @@ class WindowsCodeSignProperties(WireModel):
     windows_code_sign_pkcs11_password_format: int = wire(
         "WindowsCodeSignPKCS11PasswordFormat", default=0
     )
-    windows_code_sign_pkcs11_password: str = wire("WindowsCodeSignPKCS11Password", default="")
+    windows_code_sign_pkcs11_password: str = wire(
+        "WindowsCodeSignPKCS11Password", default="", secret=True
+    )

@@ -113,7 +113,7 @@ def test_every_constant_exists_with_its_value(group: dict) -> None:  # type: ign
     names = generated_constants.CONSTANT_GROUPS[group["name"]]
     assert list(names) == [c["name"] for c in group["constants"]]
     for constant in group["constants"]:
-        assert getattr(comet_sdk.constants, constant["name"]) == constant["value"]
+        assert getattr(comet_sdk.enums, constant["name"]) == constant["value"]
 
 
 def test_wire_names_are_irregular_and_kept() -> None:

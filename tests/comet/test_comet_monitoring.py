@@ -5,10 +5,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from backup_sdk.errors import ValidationError
+from backup_sdk.pagination import Paginator
 from backup_sdk.runs import RunStatus, SyncCursor
-from comet_sdk import CometAdminClient, Severity
-from comet_sdk.monitoring import JobPoller, failed_jobs, iter_jobs, log_entries, to_backup_run
+from comet_sdk import CometAdminClient, Severity, monitoring
+from comet_sdk.monitoring import JobPoller, failed_jobs, log_entries
+from comet_sdk.runs import to_backup_run
 from comet_sdk.testing import CometSimulator
+
+UTC_2026 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def _now(sim: CometSimulator) -> datetime:
@@ -17,25 +21,70 @@ def _now(sim: CometSimulator) -> datetime:
 
 def test_iter_jobs_covers_the_range_once(client: CometAdminClient, sim: CometSimulator) -> None:
     now = _now(sim)
-    jobs = list(iter_jobs(client, now - timedelta(days=4), now, window=timedelta(hours=5)))
-    guids = [j.guid for j in jobs]
+    pager = client.iter_jobs(now - timedelta(days=4), now, window=timedelta(hours=5))
+    assert isinstance(pager, Paginator)
+    guids = [j.guid for j in pager]
     assert len(guids) == len(set(guids)), "no duplicates across overlapping windows"
     assert set(guids) == {j["GUID"] for j in sim.jobs}
-    assert len(sim.received("/get-jobs-for-date-range")) >= 4 * 24 // 5
+    assert len(sim.received("/get-jobs-for-date-range")) == 20, "96 h in windows of 5 h"
 
 
-def test_iter_jobs_validates(client: CometAdminClient) -> None:
-    with pytest.raises(ValidationError):
-        list(iter_jobs(client, datetime(2026, 1, 1)))
-    with pytest.raises(ValidationError):
-        list(
-            iter_jobs(
-                client,
-                datetime(2026, 1, 1, tzinfo=timezone.utc),
-                window=timedelta(minutes=1),
-                overlap=timedelta(minutes=5),
-            )
-        )
+@pytest.mark.parametrize(
+    ("since", "until", "window", "overlap", "message"),
+    [
+        (
+            datetime(2026, 1, 1),
+            None,
+            timedelta(hours=6),
+            timedelta(0),
+            "since must be timezone-aware",
+        ),
+        (
+            UTC_2026,
+            UTC_2026 - timedelta(hours=1),
+            timedelta(hours=6),
+            timedelta(0),
+            "is after until",
+        ),
+        (
+            UTC_2026,
+            UTC_2026,
+            timedelta(minutes=1),
+            timedelta(minutes=5),
+            "must be longer than overlap",
+        ),
+        (
+            UTC_2026,
+            UTC_2026,
+            timedelta(hours=1),
+            timedelta(hours=-3),
+            "overlap must not be negative",
+        ),
+    ],
+)
+def test_iter_jobs_refuses_bad_ranges_before_sending(
+    client: CometAdminClient,
+    sim: CometSimulator,
+    since: datetime,
+    until: datetime | None,
+    window: timedelta,
+    overlap: timedelta,
+    message: str,
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        client.iter_jobs(since, until or UTC_2026, window=window, overlap=overlap)
+    assert sim.received("/get-jobs-for-date-range") == []
+
+
+def test_the_old_free_function_still_works_with_a_warning(
+    client: CometAdminClient, sim: CometSimulator
+) -> None:
+    now = _now(sim)
+    with pytest.warns(DeprecationWarning, match="use client.iter_jobs"):
+        jobs = list(monitoring.iter_jobs(client, now - timedelta(hours=6), now))  # type: ignore[deprecated]
+    assert {j.guid for j in jobs} == {
+        j.guid for j in client.iter_jobs(now - timedelta(hours=6), now)
+    }
 
 
 def test_log_entries_by_severity(client: CometAdminClient, sim: CometSimulator) -> None:
