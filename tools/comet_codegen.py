@@ -95,8 +95,6 @@ def _is_secret(name: str) -> bool:
 
     return norm(name) in SECRET_KEYS or norm(name) in {norm(k) for k in SECRET_WIRE_KEYS}
 
-    return is_secret_key(name)
-
 
 class Types:
     def __init__(self, spec: dict[str, Any], prefix: str = "") -> None:
