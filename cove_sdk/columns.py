@@ -16,6 +16,8 @@ from __future__ import annotations
 import enum
 import functools
 import re
+import warnings
+from collections.abc import Iterable
 from typing import Final
 
 import attrs
@@ -28,6 +30,7 @@ __all__ = [
     "PROPERTIES",
     "DataSource",
     "Field",
+    "LegacyColumnWarning",
     "Property",
     "ValueType",
     "canonical",
@@ -35,8 +38,15 @@ __all__ = [
     "data_source",
     "describe",
     "field",
+    "list_data_sources",
     "parse_data_source_list",
+    "statistics_columns",
 ]
+
+
+class LegacyColumnWarning(UserWarning):
+    """A legacy data source (``D2``, ``D3``) was asked for. N-able support reports that
+    queries naming them are refused (13501); the message names the replacement."""
 
 
 class ValueType(str, enum.Enum):
@@ -65,11 +75,23 @@ class Property:
 
 @attrs.frozen
 class DataSource:
-    """A data source (``D`` code)."""
+    """A data source (``D`` code).
+
+    Attributes:
+        number: the ``D`` number.
+        legacy: its legacy letter (``F``, ``S``...), empty when it has none.
+        name: the name N-able's column list gives it.
+        is_legacy: a legacy code that N-able says not to use (queries naming it were
+            refused with 13501); :func:`column` warns about it and the "all sources"
+            helpers leave it out unless asked with ``allow_legacy=True``.
+        replaced_by: the number of the data source to use instead, if there is one.
+    """
 
     number: int
     legacy: str
     name: str
+    is_legacy: bool = False
+    replaced_by: int | None = None
 
     @property
     def code(self) -> str:
@@ -191,8 +213,10 @@ DATA_SOURCES: Final[dict[int, DataSource]] = {
     d.number: d
     for d in [
         DataSource(1, "F", "Files and Folders"),
-        DataSource(2, "S", "System State"),
-        DataSource(3, "Q", "MsSql"),
+        # N-able support calls D2/D3 legacy (13501 when used); one integrator reads D2
+        # as macOS System State, so it stays readable with allow_legacy=True.
+        DataSource(2, "S", "System State", is_legacy=True, replaced_by=7),
+        DataSource(3, "Q", "MsSql", is_legacy=True, replaced_by=10),
         DataSource(4, "X", "VssExchange"),
         DataSource(5, "", "Microsoft 365 SharePoint"),
         DataSource(6, "N", "Network Shares"),
@@ -244,18 +268,15 @@ FIELDS: Final[dict[int, Field]] = {
 }
 
 _LEGACY_PROPERTY = {p.legacy: p.code for p in PROPERTIES.values() if p.legacy}
+#: Legacy letter -> data source number. ``S`` belongs to both D2 (System State, a legacy
+#: code) and D7 (VssSystemState); it is read as D7, the source N-able says to use.
 _LEGACY_SOURCE = {d.legacy: d.number for d in DATA_SOURCES.values() if d.legacy and d.number != 2}
 _LEGACY_FIELD = {f.legacy: f.number for f in FIELDS.values() if f.legacy}
 _STAT = re.compile(r"^D(\d{1,2})F(\d{1,2})$", re.I)
 _PROP = re.compile(r"^I(\d{1,3})$", re.I)
 
 
-def data_source(value: int | str | DataSource) -> DataSource:
-    """A data source from its number, ``D``-code (any padding) or legacy letter.
-
-    Raises:
-        ValidationError: not a known data source.
-    """
+def _lookup_source(value: int | str | DataSource) -> DataSource:
     if isinstance(value, DataSource):
         return value
     number: int | None = None
@@ -270,6 +291,40 @@ def data_source(value: int | str | DataSource) -> DataSource:
     found = DATA_SOURCES.get(number) if number is not None else None
     if found is None:
         raise ValidationError(f"unknown data source {value!r}", parameter="data_source")
+    return found
+
+
+def _legacy_message(source: DataSource, codes: Iterable[str] = ()) -> str:
+    named = ", ".join(codes)
+    text = (
+        f"{named + ': ' if named else ''}{source.code} ({source.name}) is a legacy data "
+        "source; N-able support reports that queries naming it are refused (13501)"
+    )
+    replacement = DATA_SOURCES.get(source.replaced_by) if source.replaced_by else None
+    if replacement is not None:
+        text += f"; use {replacement.code} ({replacement.name}) instead"
+    if source.number == 2:
+        text += " (one integrator reads D2 as macOS System State)"
+    return text + ". Pass allow_legacy=True to ask for it anyway."
+
+
+def _warn_legacy(source: DataSource, stacklevel: int, codes: Iterable[str] = ()) -> None:
+    warnings.warn(LegacyColumnWarning(_legacy_message(source, codes)), stacklevel=stacklevel + 1)
+
+
+def data_source(value: int | str | DataSource, *, allow_legacy: bool = False) -> DataSource:
+    """A data source from its number, ``D``-code (any padding) or legacy letter.
+
+    A legacy source (:attr:`DataSource.is_legacy`: D2, D3, letter ``Q``) emits a
+    :class:`LegacyColumnWarning` naming its replacement, unless ``allow_legacy=True``.
+    The letter ``S`` is read as D7 (VssSystemState).
+
+    Raises:
+        ValidationError: not a known data source.
+    """
+    found = _lookup_source(value)
+    if found.is_legacy and not allow_legacy:
+        _warn_legacy(found, 2)
     return found
 
 
@@ -292,27 +347,81 @@ def field(value: int | str | Field) -> Field:
     return found
 
 
+def _spell(source: DataSource, stat: Field, style: str) -> str:
+    if style == "padded":
+        return f"D{source.number:02d}F{stat.number:02d}"
+    if style == "short":
+        return f"D{source.number}F{stat.number:02d}"
+    if style == "minimal":
+        return f"D{source.number}F{stat.number}"
+    raise ValidationError(
+        f"style must be padded, short or minimal, not {style!r}", parameter="style"
+    )
+
+
 def column(
-    source: int | str | DataSource, stat: int | str | Field, *, style: str = "padded"
+    source: int | str | DataSource,
+    stat: int | str | Field,
+    *,
+    style: str = "padded",
+    allow_legacy: bool = False,
 ) -> str:
     """The code of a data source x field, spelled in ``style``.
 
     ``padded`` -> ``D09F00`` (N-able's own samples), ``short`` -> ``D9F00``,
-    ``minimal`` -> ``D9F0``.
+    ``minimal`` -> ``D9F0``. A legacy source (D2, D3) emits a
+    :class:`LegacyColumnWarning` naming its replacement unless ``allow_legacy=True``.
 
     Raises:
         ValidationError: unknown source, field or style.
     """
-    ds, fd = data_source(source), field(stat)
-    if style == "padded":
-        return f"D{ds.number:02d}F{fd.number:02d}"
-    if style == "short":
-        return f"D{ds.number}F{fd.number:02d}"
-    if style == "minimal":
-        return f"D{ds.number}F{fd.number}"
-    raise ValidationError(
-        f"style must be padded, short or minimal, not {style!r}", parameter="style"
-    )
+    ds, fd = _lookup_source(source), field(stat)
+    code = _spell(ds, fd, style)
+    if ds.is_legacy and not allow_legacy:
+        _warn_legacy(ds, 2, [code])
+    return code
+
+
+def list_data_sources(
+    *, allow_legacy: bool = False, include_total: bool = True
+) -> list[DataSource]:
+    """The catalogue's data sources in ``D`` order: legacy ones (D2, D3) only with
+    ``allow_legacy=True``, the synthetic Total (D9) unless ``include_total=False``."""
+    return [
+        ds
+        for ds in DATA_SOURCES.values()
+        if (allow_legacy or not ds.is_legacy) and (include_total or ds is not TOTAL)
+    ]
+
+
+def statistics_columns(
+    fields: Iterable[int | str | Field],
+    sources: Iterable[int | str | DataSource] | None = None,
+    *,
+    style: str = "padded",
+    allow_legacy: bool = False,
+) -> list[str]:
+    """Every ``source x field`` column code, source by source.
+
+    With ``sources=None`` all catalogue sources are used, Total included, legacy ones
+    (D2, D3) only with ``allow_legacy=True``. Sources named explicitly are used as given;
+    a legacy one warns (:class:`LegacyColumnWarning`) unless ``allow_legacy=True``.
+
+    Raises:
+        ValidationError: unknown source, field or style.
+    """
+    wanted = [field(f) for f in fields]
+    if sources is None:
+        chosen = list_data_sources(allow_legacy=allow_legacy)
+    else:
+        chosen = [_lookup_source(s) for s in sources]
+    codes: list[str] = []
+    for ds in chosen:
+        spelled = [_spell(ds, fd, style) for fd in wanted]
+        if ds.is_legacy and not allow_legacy and spelled:
+            _warn_legacy(ds, 2, spelled)
+        codes.extend(spelled)
+    return codes
 
 
 @functools.lru_cache(maxsize=8192)
@@ -338,17 +447,23 @@ def canonical(code: str) -> str:
     return upper
 
 
+def _stat_parts(key: str) -> tuple[DataSource, Field] | None:
+    found = _STAT.match(key)
+    if not found:
+        return None
+    ds = DATA_SOURCES.get(int(found.group(1)))
+    fd = FIELDS.get(int(found.group(2)))
+    return (ds, fd) if ds is not None and fd is not None else None
+
+
 def describe(code: str) -> str:
     """A human title for a code (``D09F00`` -> ``Total: Last session status``)."""
     key = canonical(code)
     if key in PROPERTIES:
         return PROPERTIES[key].title
-    found = _STAT.match(key)
-    if found:
-        ds = DATA_SOURCES.get(int(found.group(1)))
-        fd = FIELDS.get(int(found.group(2)))
-        if ds and fd:
-            return f"{ds.name}: {fd.title}"
+    parts = _stat_parts(key)
+    if parts:
+        return f"{parts[0].name}: {parts[1].title}"
     return code
 
 

@@ -17,10 +17,22 @@ from typing import Any
 
 from backup_sdk.errors import ResponseDecodeError
 from backup_sdk.models import UnixTime
-from cove_sdk.columns import TOTAL, DataSource, canonical, data_source, parse_data_source_list
+from cove_sdk.columns import (
+    TOTAL,
+    DataSource,
+    canonical,
+    data_source,
+    parse_data_source_list,
+)
 from cove_sdk.enums import AccountFlag, AccountType, OSType, SessionStatus
 
-__all__ = ["DataSourceStats", "StatisticsPage", "StatisticsRow", "decode_page", "decode_totals"]
+__all__ = [
+    "DataSourceStats",
+    "StatisticsPage",
+    "StatisticsRow",
+    "decode_page",
+    "decode_totals",
+]
 
 Value = str | int | float | list[str] | None
 
@@ -194,8 +206,9 @@ class StatisticsRow:
     # -- statistics --------------------------------------------------------------------------
 
     def source(self, source: int | str | DataSource) -> DataSourceStats:
-        """Statistics of one data source of this device (``D1``, ``"D01"``, ``19``...)."""
-        return DataSourceStats(self, data_source(source))
+        """Statistics of one data source of this device (``D1``, ``"D01"``, ``19``...);
+        legacy sources are readable without a warning."""
+        return DataSourceStats(self, data_source(source, allow_legacy=True))
 
     @property
     def total(self) -> DataSourceStats:
