@@ -18,7 +18,7 @@ import functools
 import re
 import warnings
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -28,6 +28,7 @@ __all__ = [
     "DATA_SOURCES",
     "FIELDS",
     "PROPERTIES",
+    "ActiveSources",
     "DataSource",
     "Field",
     "LegacyColumnWarning",
@@ -39,6 +40,7 @@ __all__ = [
     "describe",
     "field",
     "list_data_sources",
+    "parse_active_sources",
     "parse_data_source_list",
     "statistics_columns",
 ]
@@ -467,21 +469,71 @@ def describe(code: str) -> str:
     return code
 
 
+# -- active data sources (I78, legacy AP) -----------------------------------------------------
+
+
+class ActiveSources(NamedTuple):
+    """The active data sources of a device (``I78``, or the legacy ``AP``).
+
+    Attributes:
+        sources: the known sources, in the order given, without duplicates.
+        unknown: codes or letters the catalogue does not know (``D13``, ``R``), kept
+            rather than dropped.
+    """
+
+    sources: list[DataSource]
+    unknown: list[str]
+
+
 _DS_TOKEN = re.compile(r"D(\d{1,2})", re.I)
+_SEPARATORS = re.compile(r"[\s,;|/]+")
+
+
+def parse_active_sources(value: Any) -> ActiveSources:
+    """Read an active-data-sources value in any reported form.
+
+    ``I78`` sends ``D`` codes: ``"D01D02D10"``, ``"D1,D2"``, ``"D1D01"`` mixes. The legacy
+    ``AP`` column sends one letter per source: ``"FSZ"`` (``F`` files, ``S`` system state,
+    ``Z`` VssMsSql...). A value holding any ``D<n>`` token is read as codes, anything else
+    as letters. Letter ``S`` is read as D7 (VssSystemState), not the legacy D2. Lists of
+    strings work too. Unknown codes, letters and stray text go to ``unknown``.
+    """
+    if value is None:
+        return ActiveSources([], [])
+    if isinstance(value, list | tuple):
+        text = ",".join(str(v) for v in value if v is not None)
+    else:
+        text = str(value)
+    sources: list[DataSource] = []
+    unknown: list[str] = []
+
+    def add(found: DataSource | None, token: str) -> None:
+        if found is None:
+            if token not in unknown:
+                unknown.append(token)
+        elif found not in sources:
+            sources.append(found)
+
+    def stray(chunk: str) -> None:
+        for piece in _SEPARATORS.split(chunk):
+            if piece:
+                add(None, piece)
+
+    if _DS_TOKEN.search(text):
+        position = 0
+        for match in _DS_TOKEN.finditer(text):
+            stray(text[position : match.start()])
+            add(DATA_SOURCES.get(int(match.group(1))), match.group(0).upper())
+            position = match.end()
+        stray(text[position:])
+    else:
+        for letter in _SEPARATORS.sub("", text).upper():
+            number = _LEGACY_SOURCE.get(letter)
+            add(DATA_SOURCES.get(number) if number is not None else None, letter)
+    return ActiveSources(sources, unknown)
 
 
 def parse_data_source_list(value: str | list[str] | None) -> list[DataSource]:
-    """Read the ``I78`` (active data sources) value in any reported form.
-
-    ``"D01D02D10"``, ``"D1,D2"``, ``"D1D01"`` mixes and lists of such strings all work.
-    Unknown numbers are skipped; duplicates are removed; order is kept.
-    """
-    if value is None:
-        return []
-    text = ",".join(value) if isinstance(value, list) else str(value)
-    out: list[DataSource] = []
-    for match in _DS_TOKEN.finditer(text):
-        ds = DATA_SOURCES.get(int(match.group(1)))
-        if ds is not None and ds not in out:
-            out.append(ds)
-    return out
+    """The known sources of an ``I78`` or ``AP`` value (see :func:`parse_active_sources`,
+    which also returns the codes it did not know)."""
+    return parse_active_sources(value).sources

@@ -22,7 +22,7 @@ from cove_sdk.columns import (
     DataSource,
     canonical,
     data_source,
-    parse_data_source_list,
+    parse_active_sources,
 )
 from cove_sdk.enums import AccountFlag, AccountType, OSType, SessionStatus
 
@@ -199,9 +199,15 @@ class StatisticsRow:
 
     @property
     def data_sources(self) -> list[DataSource]:
-        """``I78`` active data sources, in any of the formats servers send."""
-        value = self.get("I78")
-        return parse_data_source_list(value if isinstance(value, str | list) else None)
+        """Active data sources from ``I78`` (``D`` codes, any format) or the legacy ``AP``
+        (letters such as ``FSZ``; ``S`` is read as D7)."""
+        return parse_active_sources(self.get("I78")).sources
+
+    @property
+    def unknown_data_source_codes(self) -> list[str]:
+        """Codes or letters of ``I78``/``AP`` that the catalogue does not know (``D13``,
+        ``R``): kept here instead of being dropped."""
+        return parse_active_sources(self.get("I78")).unknown
 
     # -- statistics --------------------------------------------------------------------------
 

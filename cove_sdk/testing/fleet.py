@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from cove_sdk.columns import canonical
+from cove_sdk.columns import DATA_SOURCES, canonical
 
 __all__ = ["Device", "Fleet", "FleetSpec", "Partner", "SourceStats"]
 
@@ -127,6 +127,18 @@ class Device:
         if self.ds_format == 1:
             return ",".join(f"D{n}" for n in codes)
         return "".join(f"D{n}" if i % 2 else f"D{n:02d}" for i, n in enumerate(codes))
+
+    def legacy_active_sources(self) -> str:
+        """``AP``, the legacy form of ``I78``: one letter per source (``FSZ``). D5 and D23
+        have no letter and are left out; D2 and D7 both show as ``S``."""
+        return "".join(DATA_SOURCES[s.number].legacy for s in self.sources)
+
+    def column(self, code: str) -> str | list[str] | None:
+        """A column as the service sends it for the code as requested: the legacy ``AP``
+        gets letters, everything else text (None when absent)."""
+        if code.strip().upper() == "AP":
+            return self.legacy_active_sources() or None
+        return self.value(canonical(code))
 
     def source(self, number: int) -> SourceStats | None:
         if number == 9:

@@ -355,7 +355,7 @@ class CoveSimulator(SimulatorServer):
         for device in devices[start : start + count]:
             settings = []
             for code in sorted(set(columns)):
-                value = device.value(canonical(code))
+                value = device.column(code)
                 if value is not None:
                     settings.append({code: value})
             rows.append(
