@@ -13,6 +13,7 @@ working code), so:
 
 from __future__ import annotations
 
+import difflib
 import enum
 import functools
 import re
@@ -33,6 +34,7 @@ __all__ = [
     "Field",
     "LegacyColumnWarning",
     "Property",
+    "UnknownColumnWarning",
     "ValueType",
     "canonical",
     "column",
@@ -43,12 +45,17 @@ __all__ = [
     "parse_active_sources",
     "parse_data_source_list",
     "statistics_columns",
+    "validate_columns",
 ]
 
 
 class LegacyColumnWarning(UserWarning):
     """A legacy data source (``D2``, ``D3``) was asked for. N-able support reports that
     queries naming them are refused (13501); the message names the replacement."""
+
+
+class UnknownColumnWarning(UserWarning):
+    """A column code is not in the catalogue; the service would leave it out silently."""
 
 
 class ValueType(str, enum.Enum):
@@ -274,8 +281,12 @@ _LEGACY_PROPERTY = {p.legacy: p.code for p in PROPERTIES.values() if p.legacy}
 #: code) and D7 (VssSystemState); it is read as D7, the source N-able says to use.
 _LEGACY_SOURCE = {d.legacy: d.number for d in DATA_SOURCES.values() if d.legacy and d.number != 2}
 _LEGACY_FIELD = {f.legacy: f.number for f in FIELDS.values() if f.legacy}
+#: Legacy-only codes seen in N-able's own scripts, with no new-notation equivalent.
+_LEGACY_ONLY: Final = frozenset({"RTG"})
 _STAT = re.compile(r"^D(\d{1,2})F(\d{1,2})$", re.I)
 _PROP = re.compile(r"^I(\d{1,3})$", re.I)
+_CUSTOM = re.compile(r"^AA\d+$", re.I)
+_STYLES: Final = ("padded", "short", "minimal")
 
 
 def _lookup_source(value: int | str | DataSource) -> DataSource:
@@ -467,6 +478,117 @@ def describe(code: str) -> str:
     if parts:
         return f"{parts[0].name}: {parts[1].title}"
     return code
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+def _known_key(code: str) -> str | None:
+    """The canonical key of a code the catalogue knows, else None."""
+    if not code or code != code.strip():
+        return None  # the service compares codes as sent: " I1" is not I1
+    key = canonical(code)
+    if key in PROPERTIES or _stat_parts(key) is not None:
+        return key
+    upper = code.upper()
+    if _CUSTOM.match(code) or upper in _LEGACY_ONLY:
+        return upper
+    if len(code) == 2 and _stat_parts(canonical(upper)) is not None:
+        return canonical(upper)  # a legacy statistics code in lower case (``tl``)
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _candidates() -> tuple[str, ...]:
+    names: list[str] = list(PROPERTIES) + list(_LEGACY_PROPERTY) + sorted(_LEGACY_ONLY)
+    for ds in DATA_SOURCES.values():
+        for fd in FIELDS.values():
+            names.extend(_spell(ds, fd, style) for style in _STYLES)
+            if ds.legacy and fd.legacy:
+                names.append(ds.legacy + fd.legacy)
+    return tuple(dict.fromkeys(names))
+
+
+_LOOKALIKE = str.maketrans("OIL", "011")
+
+
+def _fold(text: str) -> str:
+    """Read look-alike letters after the first character as digits (``DO9F00`` ->
+    ``D09F00``), the commonest typo in column codes."""
+    return text[:1] + text[1:].translate(_LOOKALIKE)
+
+
+def _suggest(code: str) -> str | None:
+    stripped = code.strip()
+    if stripped != code and _known_key(stripped) is not None:
+        return stripped
+    text = stripped.upper()
+    if len(text) < 2:
+        return None
+    folded = _fold(text)
+    pool = difflib.get_close_matches(text, _candidates(), n=10, cutoff=0.7)
+    pool += difflib.get_close_matches(folded, _candidates(), n=5, cutoff=0.7)
+    if not pool:
+        return None
+
+    def score(candidate: str) -> float:
+        plain = difflib.SequenceMatcher(None, text, candidate).ratio()
+        alike = difflib.SequenceMatcher(None, folded, _fold(candidate)).ratio()
+        return plain + alike - 0.1 * abs(len(candidate) - len(text))
+
+    return max(pool, key=score)
+
+
+def validate_columns(
+    codes: Iterable[str], *, strict: bool = False, allow_legacy: bool = False
+) -> list[str]:
+    """Check column codes against the catalogue before they are sent.
+
+    Known: ``I`` codes, ``D..F..`` combinations of known sources and fields (any
+    padding, any case), legacy property and statistics codes (``AN``, ``T0``), custom
+    columns (``AA843``, any ``AA<n>``). The service silently leaves out codes it does not
+    know, so each unknown one is reported, with the nearest known code where one is close.
+    Codes of a legacy data source (D2, D3) emit a :class:`LegacyColumnWarning` unless
+    ``allow_legacy=True``.
+
+    Returns:
+        the unknown codes, once each, in input order (empty when all are known).
+
+    Raises:
+        ValidationError: ``strict=True`` and some codes are unknown
+            (``parameter="columns"``; the message names all of them).
+
+    Warns:
+        UnknownColumnWarning: some codes are unknown (``strict=False``).
+    """
+    unknown: list[str] = []
+    legacy: dict[int, list[str]] = {}
+    for code in codes:
+        key = _known_key(code) if isinstance(code, str) else None
+        if key is None:
+            name = code if isinstance(code, str) else repr(code)
+            if name not in unknown:
+                unknown.append(name)
+            continue
+        parts = _stat_parts(key)
+        if parts is not None and parts[0].is_legacy and not allow_legacy:
+            legacy.setdefault(parts[0].number, []).append(code)
+    for number, named in legacy.items():
+        _warn_legacy(DATA_SOURCES[number], 2, named)
+    if not unknown:
+        return unknown
+    described = []
+    for name in unknown:
+        hint = _suggest(name)
+        described.append(f"{name!r} (did you mean {hint!r}?)" if hint else repr(name))
+    message = (
+        f"unknown column code{'s' if len(unknown) > 1 else ''} {', '.join(described)}: the "
+        "service leaves out codes it does not know without saying so"
+    )
+    if strict:
+        raise ValidationError(message, parameter="columns")
+    warnings.warn(UnknownColumnWarning(message), stacklevel=2)
+    return unknown
 
 
 # -- active data sources (I78, legacy AP) -----------------------------------------------------
