@@ -25,6 +25,7 @@ from cove_sdk.columns import (
     parse_active_sources,
 )
 from cove_sdk.enums import AccountFlag, AccountType, OSType, SessionStatus
+from cove_sdk.models import is_never_time
 
 __all__ = [
     "DataSourceStats",
@@ -128,14 +129,15 @@ class StatisticsRow:
             raise _fail("a whole number", code, value, self.account_id) from None
 
     def time(self, code: str) -> UnixTime | None:
-        """A timestamp column as an aware UTC datetime; 0 or empty (never, or a session
-        still running) -> None.
+        """A timestamp column as an aware UTC datetime. The "never" sentinels (0, empty,
+        2147483647) and an empty ``F15`` while a session runs give None; ``row.raw`` keeps
+        the value as received.
 
         Raises:
             ResponseDecodeError: the value is not a timestamp.
         """
         seconds = self.integer(code)
-        if not seconds:
+        if seconds is None or is_never_time(seconds):
             return None
         try:
             return UnixTime.from_raw(seconds)
@@ -184,6 +186,11 @@ class StatisticsRow:
     def created(self) -> UnixTime | None:
         """``I4`` creation date (UTC)."""
         return self.time("I4")
+
+    @property
+    def expiration(self) -> UnixTime | None:
+        """``I5`` expiration date (UTC); None = never expires."""
+        return self.time("I5")
 
     @property
     def os_type(self) -> OSType | None:

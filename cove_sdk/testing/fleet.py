@@ -11,7 +11,10 @@ import attrs
 
 from cove_sdk.columns import DATA_SOURCES, canonical
 
-__all__ = ["Device", "Fleet", "FleetSpec", "Partner", "SourceStats"]
+__all__ = ["NEVER", "Device", "Fleet", "FleetSpec", "Partner", "SourceStats"]
+
+#: The service's "never" time (``I5`` of a device that does not expire).
+NEVER = 2147483647
 
 # status, weight: mostly success, some warnings and failures, a few running / odd ones
 _STATUS_MIX = [
@@ -133,6 +136,11 @@ class Device:
         have no letter and are left out; D2 and D7 both show as ``S``."""
         return "".join(DATA_SOURCES[s.number].legacy for s in self.sources)
 
+    def expiration(self) -> int:
+        """``I5``: every tenth device is a trial that expires 30 days after creation; the
+        rest never do (the service's 2147483647)."""
+        return self.created + 30 * 86_400 if self.account_id % 10 == 0 else NEVER
+
     def column(self, code: str) -> str | list[str] | None:
         """A column as the service sends it for the code as requested: the legacy ``AP``
         gets letters, everything else text (None when absent)."""
@@ -161,7 +169,7 @@ class Device:
             "I0": self.account_id,
             "I1": self.name,
             "I4": self.created,
-            "I5": 0,
+            "I5": self.expiration(),
             "I6": self.last_contact,
             "I8": self.customer,
             "I9": 2,
