@@ -46,6 +46,7 @@ __all__ = [
     "parse_data_source_list",
     "statistics_columns",
     "validate_columns",
+    "value_type",
 ]
 
 
@@ -478,6 +479,16 @@ def describe(code: str) -> str:
     if parts:
         return f"{parts[0].name}: {parts[1].title}"
     return code
+
+
+def value_type(code: str) -> ValueType | None:
+    """How a column's values read (any spelling, legacy codes too); None when the code is
+    not in the catalogue (custom ``AA`` columns included)."""
+    key = canonical(code)
+    if key in PROPERTIES:
+        return PROPERTIES[key].type
+    parts = _stat_parts(key)
+    return parts[1].type if parts else None
 
 
 # -- validation ------------------------------------------------------------------------------

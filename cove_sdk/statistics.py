@@ -11,6 +11,8 @@ that came back under ``D09F00`` and vice versa.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,9 +22,11 @@ from backup_sdk.models import UnixTime
 from cove_sdk.columns import (
     TOTAL,
     DataSource,
+    ValueType,
     canonical,
     data_source,
     parse_active_sources,
+    value_type,
 )
 from cove_sdk.enums import AccountFlag, AccountType, OSType, SessionStatus
 from cove_sdk.models import is_never_time
@@ -31,11 +35,16 @@ __all__ = [
     "DataSourceStats",
     "StatisticsPage",
     "StatisticsRow",
+    "TotalValue",
     "decode_page",
+    "decode_total",
     "decode_totals",
+    "type_totals",
 ]
 
 Value = str | int | float | list[str] | None
+#: A typed ``Totals`` result (see :class:`StatisticsPage`).
+TotalValue = str | int | float | UnixTime | list[str] | None
 
 
 def _fail(what: str, code: str, value: Any, account: Any = None) -> ResponseDecodeError:
@@ -334,13 +343,36 @@ class DataSourceStats:
 
 
 class StatisticsPage(list[StatisticsRow]):
-    """A page of rows; ``totals`` holds the ``Totals`` results keyed by expression."""
+    """A page of rows, with the ``Totals`` results keyed by expression.
 
-    totals: dict[str, Value]
+    Attributes:
+        totals: typed results. ``COUNT(...)`` -> int. ``SUM``/``MIN``/``MAX`` of one column
+            by the column's type: counts, sizes (bytes), statuses and numbers -> int (float
+            when fractional); ``MIN``/``MAX`` of a time column -> aware UTC
+            :class:`~backup_sdk.models.UnixTime`, or None for a "never" sentinel; ``SUM``
+            of a time column -> int seconds; text columns stay text. Other expressions
+            (``SUM((AT!=2)*T3)``) -> int or float when numeric. A value that does not
+            read as expected is kept as received.
+        raw_totals: the results exactly as received (the service sends strings).
+        dropped_columns: codes left out of the query because they were proven refused
+            earlier (see :class:`cove_sdk.refusals.RefusedColumns`); empty otherwise.
+    """
 
-    def __init__(self, rows: Iterable[StatisticsRow] = (), totals: dict[str, Value] | None = None):
+    totals: dict[str, TotalValue]
+    raw_totals: dict[str, Value]
+    dropped_columns: list[str]
+
+    def __init__(
+        self,
+        rows: Iterable[StatisticsRow] = (),
+        totals: Mapping[str, Value] | None = None,
+        *,
+        dropped_columns: Iterable[str] = (),
+    ) -> None:
         super().__init__(rows)
-        self.totals = totals or {}
+        self.raw_totals = dict(totals or {})
+        self.totals = type_totals(self.raw_totals)
+        self.dropped_columns = list(dropped_columns)
 
 
 def _flags(value: Any, account: Any) -> list[AccountFlag]:
@@ -421,6 +453,64 @@ def decode_totals(value: Any) -> dict[str, Value]:
             )
         out.update(entry)
     return out
+
+
+_AGGREGATE = re.compile(r"^\s*(COUNT|SUM|MIN|MAX)\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
+_TEXT_TYPES = frozenset({ValueType.STRING, ValueType.COLOUR_BAR, ValueType.DATA_SOURCES})
+
+
+def _number(value: Any) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    number: float
+    if isinstance(value, float):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    if not math.isfinite(number):
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def decode_total(expression: str, value: Value) -> TotalValue:
+    """One ``Totals`` result, typed as :class:`StatisticsPage` describes."""
+    found = _AGGREGATE.match(expression)
+    number = _number(value)
+    if found is None:
+        return value if number is None else number
+    name, inner = found.group(1).upper(), found.group(2).strip()
+    if name == "COUNT":
+        return number if isinstance(number, int) else value
+    kind = value_type(inner)
+    if kind in _TEXT_TYPES:
+        return value
+    if kind is ValueType.TIME and name in ("MIN", "MAX"):
+        if value is None or is_never_time(value):
+            return None
+        if number is None or isinstance(value, list):
+            return value
+        try:
+            return UnixTime.from_raw(value)
+        except ValueError:
+            return value
+    return value if number is None else number
+
+
+def type_totals(raw: Mapping[str, Value]) -> dict[str, TotalValue]:
+    """Every ``Totals`` result of a page, typed (see :class:`StatisticsPage`)."""
+    return {expression: decode_total(expression, value) for expression, value in raw.items()}
 
 
 def decode_page(rows: Any, totals: Any = None) -> StatisticsPage:
