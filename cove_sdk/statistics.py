@@ -7,6 +7,10 @@ with every value a string. :class:`StatisticsRow` keeps the flattened settings a
 
 Values are found whatever padding the server echoes: ``row.get("D9F0")`` finds a value
 that came back under ``D09F00`` and vice versa.
+
+A multi-valued column may arrive as a JSON list or as one ``,``/``;``-separated string:
+:meth:`StatisticsRow.values` reads every form; the single-value accessors (``text``,
+``integer``...) refuse a list of several values rather than join or truncate it.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ __all__ = [
 Value = str | int | float | list[str] | None
 #: A typed ``Totals`` result (see :class:`StatisticsPage`).
 TotalValue = str | int | float | UnixTime | list[str] | None
+_SPLIT = re.compile(r"[,;]")
 
 
 def _fail(what: str, code: str, value: Any, account: Any = None) -> ResponseDecodeError:
@@ -104,22 +109,43 @@ class StatisticsRow:
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and self.get(code, _MISSING) is not _MISSING
 
-    def text(self, code: str) -> str | None:
-        """A column as text (a multi-valued column is joined with commas)."""
+    def _single(self, code: str) -> Value:
         value = self.get(code)
+        if isinstance(value, list):
+            if len(value) > 1:
+                raise _fail(
+                    "a single value (read it with row.values())", code, value, self.account_id
+                )
+            return value[0] if value else None
+        return value
+
+    def text(self, code: str) -> str | None:
+        """A single-valued column as text; a one-element list gives its element.
+
+        Raises:
+            ResponseDecodeError: the column holds several values (use :meth:`values`).
+        """
+        value = self._single(code)
         if value is None:
             return None
-        if isinstance(value, list):
-            return ",".join(str(v) for v in value)
         return str(value)
+
+    def values(self, code: str) -> list[str]:
+        """A multi-valued column as a list: a JSON list stays a list; a string is split on
+        ``,`` and ``;``. Items are stripped, empty ones dropped; absent -> ``[]``."""
+        value = self.get(code)
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else _SPLIT.split(str(value))
+        return [text for text in (str(v).strip() for v in items if v is not None) if text]
 
     def integer(self, code: str) -> int | None:
         """A numeric column as int (empty -> None).
 
         Raises:
-            ResponseDecodeError: the value is not a number.
+            ResponseDecodeError: the value is not a number, or is several values.
         """
-        value = self.get(code)
+        value = self._single(code)
         if value is None or value == "":
             return None
         if isinstance(value, bool):
@@ -155,13 +181,12 @@ class StatisticsRow:
 
     def status(self, code: str) -> SessionStatus | None:
         """A session-status column (``F00``, ``F16``, ``F17``) as :class:`SessionStatus`."""
-        value = self.get(code)
+        value = self._single(code)
         if value is None or value == "":
             return None
         try:
-            first: Any = value[0] if isinstance(value, list) and value else value
-            return SessionStatus(first)
-        except ValueError:
+            return SessionStatus(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
             raise _fail("a session status", code, value, self.account_id) from None
 
     # -- device properties -------------------------------------------------------------------
