@@ -17,11 +17,13 @@ model writes it back unchanged (:func:`raw_time` reads it).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from typing import Any, Final, get_args
 
 import attrs
 import cattrs
 
+from backup_sdk.errors import ResponseDecodeError
 from backup_sdk.models import ModelConverter, UnixTime, WireModel, model, wire, wire_name
 from cove_sdk.enums import PartnerLevel, PartnerState, SessionStatus
 
@@ -38,6 +40,7 @@ __all__ = [
     "converter",
     "is_never_time",
     "raw_time",
+    "server_time",
 ]
 
 #: Unix times Cove uses for "never" (besides an empty value).
@@ -147,9 +150,13 @@ class HomeNodeInfo(WireModel):
 
 @model
 class ServerInfo(WireModel):
-    """``GetServerInfo``: the service version, plus whatever else it reports."""
+    """``GetServerInfo``: the service version, plus whatever else it reports.
+
+    ``server_time`` is the service's clock (aware UTC), when it sends ``ServerTime``.
+    """
 
     version: str = wire("Version", default="")
+    server_time: UnixTime | None = wire("ServerTime", default=None)
 
 
 @model
@@ -285,6 +292,7 @@ _TIMED_MODELS: Final[tuple[type[WireModel], ...]] = (
     UserInfo,
     PartnerInfo,
     AccountInfo,
+    ServerInfo,
     ReportingSession,
     ReportingError,
 )
@@ -292,3 +300,52 @@ _TIMED_MODELS: Final[tuple[type[WireModel], ...]] = (
 #: Cove sends most numbers as strings; the converter accepts both.
 converter = ModelConverter("cove_sdk", numeric_strings=True)
 converter.register(_never_time_hooks)
+
+
+def _time_value(raw: Any, path: str) -> UnixTime | None:
+    if is_never_time(raw):
+        return None
+    try:
+        return UnixTime.from_raw(raw)
+    except ValueError:
+        pass
+    if isinstance(raw, str):
+        try:
+            parsed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=timezone.utc)  # Cove's times are UTC
+            value = UnixTime.from_datetime(parsed)
+            value.raw = raw
+            return value
+    raise ResponseDecodeError(
+        f"ServerTime is not a time: {raw!r}"[:200],
+        vendor="cove_sdk",
+        model="ServerTime",
+        path=path,
+    )
+
+
+def server_time(payload: Any) -> UnixTime | None:
+    """The ``ServerTime`` of a decoded reply, as an aware UTC datetime.
+
+    Accepts the whole reply, its ``result`` object or the method's return value
+    (``result.result``) and looks at that level and the ``result`` levels below it, first
+    hit wins. Unix seconds (number or text) and ISO 8601 text are read; ``raw`` keeps the
+    value as sent. None when there is no ``ServerTime`` or it is a "never" sentinel.
+
+    Raises:
+        ResponseDecodeError: ``ServerTime`` is there but is not a time.
+    """
+    current = payload
+    path = "$"
+    for _ in range(3):
+        if not isinstance(current, Mapping):
+            return None
+        if "ServerTime" in current:
+            return _time_value(current["ServerTime"], f"{path}.ServerTime")
+        current = current.get("result")
+        path += ".result"
+    return None
