@@ -5,10 +5,12 @@ is restricted for the user, and does not say which one. :func:`find_refused` fin
 with one-row probe queries; :class:`RefusedColumns` remembers what was proven, per partner,
 so later queries leave those columns out without searching again.
 
-A column is only blamed on proof: a probe without it was allowed and the same probe with
-it was refused. When the refusal turns out not to depend on the columns at all (the
-baseline probe, ``["I1"]`` by default, is refused too), :class:`NotAColumnRefusal` is
-raised instead, so the caller reports the refusal as it came.
+A column is only blamed on what the probes prove, given that the service refuses a query
+exactly when it names a restricted column: some set of columns without it was allowed,
+and with it refused. Nothing is blamed before some probe was allowed; when the refusal
+does not depend on the columns at all (the baseline probe, ``["I1"]`` by default, is
+refused too), :class:`NotAColumnRefusal` is raised instead, so the caller reports the
+refusal as it came.
 """
 
 from __future__ import annotations
