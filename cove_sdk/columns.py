@@ -551,7 +551,11 @@ def _suggest(code: str) -> str | None:
 
 
 def validate_columns(
-    codes: Iterable[str], *, strict: bool = False, allow_legacy: bool = False
+    codes: Iterable[str],
+    *,
+    strict: bool = False,
+    allow_legacy: bool = False,
+    stacklevel: int = 1,
 ) -> list[str]:
     """Check column codes against the catalogue before they are sent.
 
@@ -560,7 +564,8 @@ def validate_columns(
     columns (``AA843``, any ``AA<n>``). The service silently leaves out codes it does not
     know, so each unknown one is reported, with the nearest known code where one is close.
     Codes of a legacy data source (D2, D3) emit a :class:`LegacyColumnWarning` unless
-    ``allow_legacy=True``.
+    ``allow_legacy=True``. Warnings point at the caller, or ``stacklevel - 1`` frames
+    above it (a client passes 2 to point at its own caller).
 
     Returns:
         the unknown codes, once each, in input order (empty when all are known).
@@ -585,7 +590,7 @@ def validate_columns(
         if parts is not None and parts[0].is_legacy and not allow_legacy:
             legacy.setdefault(parts[0].number, []).append(code)
     for number, named in legacy.items():
-        _warn_legacy(DATA_SOURCES[number], 2, named)
+        _warn_legacy(DATA_SOURCES[number], stacklevel + 1, named)
     if not unknown:
         return unknown
     described = []
@@ -598,7 +603,7 @@ def validate_columns(
     )
     if strict:
         raise ValidationError(message, parameter="columns")
-    warnings.warn(UnknownColumnWarning(message), stacklevel=2)
+    warnings.warn(UnknownColumnWarning(message), stacklevel=stacklevel + 1)
     return unknown
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import pytest
@@ -74,3 +75,21 @@ def test_legacy_source_codes_are_known_but_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert validate_columns(["D03F00", "Q0"], allow_legacy=True) == []
+
+
+def _client_method(codes: list[str]) -> list[str]:
+    return validate_columns(codes, stacklevel=2)
+
+
+def test_warnings_can_point_at_the_callers_caller() -> None:
+    here = inspect.currentframe()
+    assert here is not None
+    with pytest.warns(UnknownColumnWarning) as caught:
+        validate_columns(["NOPE"])
+    assert (caught[0].filename, caught[0].lineno) == (__file__, here.f_lineno - 1)
+    with pytest.warns(UnknownColumnWarning) as caught:
+        _client_method(["NOPE"])  # names this line, not the helper's
+    assert (caught[0].filename, caught[0].lineno) == (__file__, here.f_lineno - 1)
+    with pytest.warns(LegacyColumnWarning) as legacy:
+        _client_method(["D02F00"])
+    assert legacy[0].lineno == here.f_lineno - 1
