@@ -11,7 +11,21 @@ import logging
 from backup_sdk._version import __version__
 from cove_sdk import vendor as _vendor  # noqa: F401  (registers the secret wire keys)
 from cove_sdk.client import DEFAULT_URL, AccountLookup, CoveClient, DeviceReporting
-from cove_sdk.columns import DataSource, Field, Property, canonical, column, data_source
+from cove_sdk.columns import (
+    ActiveSources,
+    DataSource,
+    Field,
+    LegacyColumnWarning,
+    Property,
+    UnknownColumnWarning,
+    canonical,
+    column,
+    data_source,
+    list_data_sources,
+    parse_active_sources,
+    statistics_columns,
+    validate_columns,
+)
 from cove_sdk.enums import (
     AccountFlag,
     AccountType,
@@ -60,7 +74,10 @@ from cove_sdk.models import (
     ReportingSession,
     ServerInfo,
     UserInfo,
+    raw_time,
+    server_time,
 )
+from cove_sdk.refusals import NotAColumnRefusal, RefusedColumns, find_refused
 from cove_sdk.runs import to_backup_runs
 from cove_sdk.statistics import DataSourceStats, StatisticsPage, StatisticsRow
 
@@ -74,6 +91,7 @@ __all__ = [
     "AccountInfo",
     "AccountLookup",
     "AccountType",
+    "ActiveSources",
     "AuthenticationError",
     "BackupSDKError",
     "ChildPartner",
@@ -88,9 +106,11 @@ __all__ = [
     "Field",
     "HomeNodeInfo",
     "InvalidRequestError",
+    "LegacyColumnWarning",
     "LsvEnabled",
     "MethodNotFoundError",
     "MissingDependencyError",
+    "NotAColumnRefusal",
     "NotFoundError",
     "OSType",
     "OperationTimeoutError",
@@ -101,6 +121,7 @@ __all__ = [
     "Property",
     "RateLimitError",
     "RedirectError",
+    "RefusedColumns",
     "ReportingError",
     "ReportingSession",
     "RequestTimeoutError",
@@ -114,6 +135,7 @@ __all__ = [
     "StatisticsRow",
     "StorageStatus",
     "TransportError",
+    "UnknownColumnWarning",
     "UserInfo",
     "ValidationError",
     "VisaExpiredError",
@@ -121,8 +143,15 @@ __all__ = [
     "canonical",
     "column",
     "data_source",
+    "find_refused",
+    "list_data_sources",
+    "parse_active_sources",
     "quote",
+    "raw_time",
+    "server_time",
+    "statistics_columns",
     "to_backup_runs",
+    "validate_columns",
 ]
 
 logging.getLogger("cove_sdk").addHandler(logging.NullHandler())

@@ -13,10 +13,13 @@ working code), so:
 
 from __future__ import annotations
 
+import difflib
 import enum
 import functools
 import re
-from typing import Final
+import warnings
+from collections.abc import Iterable
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -26,17 +29,34 @@ __all__ = [
     "DATA_SOURCES",
     "FIELDS",
     "PROPERTIES",
+    "ActiveSources",
     "DataSource",
     "Field",
+    "LegacyColumnWarning",
     "Property",
+    "UnknownColumnWarning",
     "ValueType",
     "canonical",
     "column",
     "data_source",
     "describe",
     "field",
+    "list_data_sources",
+    "parse_active_sources",
     "parse_data_source_list",
+    "statistics_columns",
+    "validate_columns",
+    "value_type",
 ]
+
+
+class LegacyColumnWarning(UserWarning):
+    """A legacy data source (``D2``, ``D3``) was asked for. N-able support reports that
+    queries naming them are refused (13501); the message names the replacement."""
+
+
+class UnknownColumnWarning(UserWarning):
+    """A column code is not in the catalogue; the service would leave it out silently."""
 
 
 class ValueType(str, enum.Enum):
@@ -65,11 +85,23 @@ class Property:
 
 @attrs.frozen
 class DataSource:
-    """A data source (``D`` code)."""
+    """A data source (``D`` code).
+
+    Attributes:
+        number: the ``D`` number.
+        legacy: its legacy letter (``F``, ``S``...), empty when it has none.
+        name: the name N-able's column list gives it.
+        is_legacy: a legacy code that N-able says not to use (queries naming it were
+            refused with 13501); :func:`column` warns about it and the "all sources"
+            helpers leave it out unless asked with ``allow_legacy=True``.
+        replaced_by: the number of the data source to use instead, if there is one.
+    """
 
     number: int
     legacy: str
     name: str
+    is_legacy: bool = False
+    replaced_by: int | None = None
 
     @property
     def code(self) -> str:
@@ -191,8 +223,10 @@ DATA_SOURCES: Final[dict[int, DataSource]] = {
     d.number: d
     for d in [
         DataSource(1, "F", "Files and Folders"),
-        DataSource(2, "S", "System State"),
-        DataSource(3, "Q", "MsSql"),
+        # N-able support calls D2/D3 legacy (13501 when used); one integrator reads D2
+        # as macOS System State, so it stays readable with allow_legacy=True.
+        DataSource(2, "S", "System State", is_legacy=True, replaced_by=7),
+        DataSource(3, "Q", "MsSql", is_legacy=True, replaced_by=10),
         DataSource(4, "X", "VssExchange"),
         DataSource(5, "", "Microsoft 365 SharePoint"),
         DataSource(6, "N", "Network Shares"),
@@ -244,18 +278,19 @@ FIELDS: Final[dict[int, Field]] = {
 }
 
 _LEGACY_PROPERTY = {p.legacy: p.code for p in PROPERTIES.values() if p.legacy}
+#: Legacy letter -> data source number. ``S`` belongs to both D2 (System State, a legacy
+#: code) and D7 (VssSystemState); it is read as D7, the source N-able says to use.
 _LEGACY_SOURCE = {d.legacy: d.number for d in DATA_SOURCES.values() if d.legacy and d.number != 2}
 _LEGACY_FIELD = {f.legacy: f.number for f in FIELDS.values() if f.legacy}
+#: Legacy-only codes seen in N-able's own scripts, with no new-notation equivalent.
+_LEGACY_ONLY: Final = frozenset({"RTG"})
 _STAT = re.compile(r"^D(\d{1,2})F(\d{1,2})$", re.I)
 _PROP = re.compile(r"^I(\d{1,3})$", re.I)
+_CUSTOM = re.compile(r"^AA\d+$", re.I)
+_STYLES: Final = ("padded", "short", "minimal")
 
 
-def data_source(value: int | str | DataSource) -> DataSource:
-    """A data source from its number, ``D``-code (any padding) or legacy letter.
-
-    Raises:
-        ValidationError: not a known data source.
-    """
+def _lookup_source(value: int | str | DataSource) -> DataSource:
     if isinstance(value, DataSource):
         return value
     number: int | None = None
@@ -270,6 +305,40 @@ def data_source(value: int | str | DataSource) -> DataSource:
     found = DATA_SOURCES.get(number) if number is not None else None
     if found is None:
         raise ValidationError(f"unknown data source {value!r}", parameter="data_source")
+    return found
+
+
+def _legacy_message(source: DataSource, codes: Iterable[str] = ()) -> str:
+    named = ", ".join(codes)
+    text = (
+        f"{named + ': ' if named else ''}{source.code} ({source.name}) is a legacy data "
+        "source; N-able support reports that queries naming it are refused (13501)"
+    )
+    replacement = DATA_SOURCES.get(source.replaced_by) if source.replaced_by else None
+    if replacement is not None:
+        text += f"; use {replacement.code} ({replacement.name}) instead"
+    if source.number == 2:
+        text += " (one integrator reads D2 as macOS System State)"
+    return text + ". Pass allow_legacy=True to ask for it anyway."
+
+
+def _warn_legacy(source: DataSource, stacklevel: int, codes: Iterable[str] = ()) -> None:
+    warnings.warn(LegacyColumnWarning(_legacy_message(source, codes)), stacklevel=stacklevel + 1)
+
+
+def data_source(value: int | str | DataSource, *, allow_legacy: bool = False) -> DataSource:
+    """A data source from its number, ``D``-code (any padding) or legacy letter.
+
+    A legacy source (:attr:`DataSource.is_legacy`: D2, D3, letter ``Q``) emits a
+    :class:`LegacyColumnWarning` naming its replacement, unless ``allow_legacy=True``.
+    The letter ``S`` is read as D7 (VssSystemState).
+
+    Raises:
+        ValidationError: not a known data source.
+    """
+    found = _lookup_source(value)
+    if found.is_legacy and not allow_legacy:
+        _warn_legacy(found, 2)
     return found
 
 
@@ -292,27 +361,81 @@ def field(value: int | str | Field) -> Field:
     return found
 
 
+def _spell(source: DataSource, stat: Field, style: str) -> str:
+    if style == "padded":
+        return f"D{source.number:02d}F{stat.number:02d}"
+    if style == "short":
+        return f"D{source.number}F{stat.number:02d}"
+    if style == "minimal":
+        return f"D{source.number}F{stat.number}"
+    raise ValidationError(
+        f"style must be padded, short or minimal, not {style!r}", parameter="style"
+    )
+
+
 def column(
-    source: int | str | DataSource, stat: int | str | Field, *, style: str = "padded"
+    source: int | str | DataSource,
+    stat: int | str | Field,
+    *,
+    style: str = "padded",
+    allow_legacy: bool = False,
 ) -> str:
     """The code of a data source x field, spelled in ``style``.
 
     ``padded`` -> ``D09F00`` (N-able's own samples), ``short`` -> ``D9F00``,
-    ``minimal`` -> ``D9F0``.
+    ``minimal`` -> ``D9F0``. A legacy source (D2, D3) emits a
+    :class:`LegacyColumnWarning` naming its replacement unless ``allow_legacy=True``.
 
     Raises:
         ValidationError: unknown source, field or style.
     """
-    ds, fd = data_source(source), field(stat)
-    if style == "padded":
-        return f"D{ds.number:02d}F{fd.number:02d}"
-    if style == "short":
-        return f"D{ds.number}F{fd.number:02d}"
-    if style == "minimal":
-        return f"D{ds.number}F{fd.number}"
-    raise ValidationError(
-        f"style must be padded, short or minimal, not {style!r}", parameter="style"
-    )
+    ds, fd = _lookup_source(source), field(stat)
+    code = _spell(ds, fd, style)
+    if ds.is_legacy and not allow_legacy:
+        _warn_legacy(ds, 2, [code])
+    return code
+
+
+def list_data_sources(
+    *, allow_legacy: bool = False, include_total: bool = True
+) -> list[DataSource]:
+    """The catalogue's data sources in ``D`` order: legacy ones (D2, D3) only with
+    ``allow_legacy=True``, the synthetic Total (D9) unless ``include_total=False``."""
+    return [
+        ds
+        for ds in DATA_SOURCES.values()
+        if (allow_legacy or not ds.is_legacy) and (include_total or ds is not TOTAL)
+    ]
+
+
+def statistics_columns(
+    fields: Iterable[int | str | Field],
+    sources: Iterable[int | str | DataSource] | None = None,
+    *,
+    style: str = "padded",
+    allow_legacy: bool = False,
+) -> list[str]:
+    """Every ``source x field`` column code, source by source.
+
+    With ``sources=None`` all catalogue sources are used, Total included, legacy ones
+    (D2, D3) only with ``allow_legacy=True``. Sources named explicitly are used as given;
+    a legacy one warns (:class:`LegacyColumnWarning`) unless ``allow_legacy=True``.
+
+    Raises:
+        ValidationError: unknown source, field or style.
+    """
+    wanted = [field(f) for f in fields]
+    if sources is None:
+        chosen = list_data_sources(allow_legacy=allow_legacy)
+    else:
+        chosen = [_lookup_source(s) for s in sources]
+    codes: list[str] = []
+    for ds in chosen:
+        spelled = [_spell(ds, fd, style) for fd in wanted]
+        if ds.is_legacy and not allow_legacy and spelled:
+            _warn_legacy(ds, 2, spelled)
+        codes.extend(spelled)
+    return codes
 
 
 @functools.lru_cache(maxsize=8192)
@@ -338,35 +461,217 @@ def canonical(code: str) -> str:
     return upper
 
 
+def _stat_parts(key: str) -> tuple[DataSource, Field] | None:
+    found = _STAT.match(key)
+    if not found:
+        return None
+    ds = DATA_SOURCES.get(int(found.group(1)))
+    fd = FIELDS.get(int(found.group(2)))
+    return (ds, fd) if ds is not None and fd is not None else None
+
+
 def describe(code: str) -> str:
     """A human title for a code (``D09F00`` -> ``Total: Last session status``)."""
     key = canonical(code)
     if key in PROPERTIES:
         return PROPERTIES[key].title
-    found = _STAT.match(key)
-    if found:
-        ds = DATA_SOURCES.get(int(found.group(1)))
-        fd = FIELDS.get(int(found.group(2)))
-        if ds and fd:
-            return f"{ds.name}: {fd.title}"
+    parts = _stat_parts(key)
+    if parts:
+        return f"{parts[0].name}: {parts[1].title}"
     return code
 
 
+def value_type(code: str) -> ValueType | None:
+    """How a column's values read (any spelling, legacy codes too); None when the code is
+    not in the catalogue (custom ``AA`` columns included)."""
+    key = canonical(code)
+    if key in PROPERTIES:
+        return PROPERTIES[key].type
+    parts = _stat_parts(key)
+    return parts[1].type if parts else None
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+def _known_key(code: str) -> str | None:
+    """The canonical key of a code the catalogue knows, else None."""
+    if not code or code != code.strip():
+        return None  # the service compares codes as sent: " I1" is not I1
+    key = canonical(code)
+    if key in PROPERTIES or _stat_parts(key) is not None:
+        return key
+    upper = code.upper()
+    if _CUSTOM.match(code) or upper in _LEGACY_ONLY:
+        return upper
+    if len(code) == 2 and _stat_parts(canonical(upper)) is not None:
+        return canonical(upper)  # a legacy statistics code in lower case (``tl``)
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _candidates() -> tuple[str, ...]:
+    names: list[str] = list(PROPERTIES) + list(_LEGACY_PROPERTY) + sorted(_LEGACY_ONLY)
+    for ds in DATA_SOURCES.values():
+        for fd in FIELDS.values():
+            names.extend(_spell(ds, fd, style) for style in _STYLES)
+            if ds.legacy and fd.legacy:
+                names.append(ds.legacy + fd.legacy)
+    return tuple(dict.fromkeys(names))
+
+
+_LOOKALIKE = str.maketrans("OIL", "011")
+
+
+def _fold(text: str) -> str:
+    """Read look-alike letters after the first character as digits (``DO9F00`` ->
+    ``D09F00``), the commonest typo in column codes."""
+    return text[:1] + text[1:].translate(_LOOKALIKE)
+
+
+def _suggest(code: str) -> str | None:
+    stripped = code.strip()
+    if stripped != code and _known_key(stripped) is not None:
+        return stripped
+    text = stripped.upper()
+    if len(text) < 2:
+        return None
+    folded = _fold(text)
+    pool = difflib.get_close_matches(text, _candidates(), n=10, cutoff=0.7)
+    pool += difflib.get_close_matches(folded, _candidates(), n=5, cutoff=0.7)
+    if not pool:
+        return None
+
+    def score(candidate: str) -> float:
+        plain = difflib.SequenceMatcher(None, text, candidate).ratio()
+        alike = difflib.SequenceMatcher(None, folded, _fold(candidate)).ratio()
+        return plain + alike - 0.1 * abs(len(candidate) - len(text))
+
+    return max(pool, key=score)
+
+
+def validate_columns(
+    codes: Iterable[str],
+    *,
+    strict: bool = False,
+    allow_legacy: bool = False,
+    stacklevel: int = 1,
+) -> list[str]:
+    """Check column codes against the catalogue before they are sent.
+
+    Known: ``I`` codes, ``D..F..`` combinations of known sources and fields (any
+    padding, any case), legacy property and statistics codes (``AN``, ``T0``), custom
+    columns (``AA843``, any ``AA<n>``). The service silently leaves out codes it does not
+    know, so each unknown one is reported, with the nearest known code where one is close.
+    Codes of a legacy data source (D2, D3) emit a :class:`LegacyColumnWarning` unless
+    ``allow_legacy=True``. Warnings point at the caller, or ``stacklevel - 1`` frames
+    above it (a client passes 2 to point at its own caller).
+
+    Returns:
+        the unknown codes, once each, in input order (empty when all are known).
+
+    Raises:
+        ValidationError: ``strict=True`` and some codes are unknown
+            (``parameter="columns"``; the message names all of them).
+
+    Warns:
+        UnknownColumnWarning: some codes are unknown (``strict=False``).
+    """
+    unknown: list[str] = []
+    legacy: dict[int, list[str]] = {}
+    for code in codes:
+        key = _known_key(code) if isinstance(code, str) else None
+        if key is None:
+            name = code if isinstance(code, str) else repr(code)
+            if name not in unknown:
+                unknown.append(name)
+            continue
+        parts = _stat_parts(key)
+        if parts is not None and parts[0].is_legacy and not allow_legacy:
+            legacy.setdefault(parts[0].number, []).append(code)
+    for number, named in legacy.items():
+        _warn_legacy(DATA_SOURCES[number], stacklevel + 1, named)
+    if not unknown:
+        return unknown
+    described = []
+    for name in unknown:
+        hint = _suggest(name)
+        described.append(f"{name!r} (did you mean {hint!r}?)" if hint else repr(name))
+    message = (
+        f"unknown column code{'s' if len(unknown) > 1 else ''} {', '.join(described)}: the "
+        "service leaves out codes it does not know without saying so"
+    )
+    if strict:
+        raise ValidationError(message, parameter="columns")
+    warnings.warn(UnknownColumnWarning(message), stacklevel=stacklevel + 1)
+    return unknown
+
+
+# -- active data sources (I78, legacy AP) -----------------------------------------------------
+
+
+class ActiveSources(NamedTuple):
+    """The active data sources of a device (``I78``, or the legacy ``AP``).
+
+    Attributes:
+        sources: the known sources, in the order given, without duplicates.
+        unknown: codes or letters the catalogue does not know (``D13``, ``R``), kept
+            rather than dropped.
+    """
+
+    sources: list[DataSource]
+    unknown: list[str]
+
+
 _DS_TOKEN = re.compile(r"D(\d{1,2})", re.I)
+_SEPARATORS = re.compile(r"[\s,;|/]+")
+
+
+def parse_active_sources(value: Any) -> ActiveSources:
+    """Read an active-data-sources value in any reported form.
+
+    ``I78`` sends ``D`` codes: ``"D01D02D10"``, ``"D1,D2"``, ``"D1D01"`` mixes. The legacy
+    ``AP`` column sends one letter per source: ``"FSZ"`` (``F`` files, ``S`` system state,
+    ``Z`` VssMsSql...). A value holding any ``D<n>`` token is read as codes, anything else
+    as letters. Letter ``S`` is read as D7 (VssSystemState), not the legacy D2. Lists of
+    strings work too. Unknown codes, letters and stray text go to ``unknown``.
+    """
+    if value is None:
+        return ActiveSources([], [])
+    if isinstance(value, list | tuple):
+        text = ",".join(str(v) for v in value if v is not None)
+    else:
+        text = str(value)
+    sources: list[DataSource] = []
+    unknown: list[str] = []
+
+    def add(found: DataSource | None, token: str) -> None:
+        if found is None:
+            if token not in unknown:
+                unknown.append(token)
+        elif found not in sources:
+            sources.append(found)
+
+    def stray(chunk: str) -> None:
+        for piece in _SEPARATORS.split(chunk):
+            if piece:
+                add(None, piece)
+
+    if _DS_TOKEN.search(text):
+        position = 0
+        for match in _DS_TOKEN.finditer(text):
+            stray(text[position : match.start()])
+            add(DATA_SOURCES.get(int(match.group(1))), match.group(0).upper())
+            position = match.end()
+        stray(text[position:])
+    else:
+        for letter in _SEPARATORS.sub("", text).upper():
+            number = _LEGACY_SOURCE.get(letter)
+            add(DATA_SOURCES.get(number) if number is not None else None, letter)
+    return ActiveSources(sources, unknown)
 
 
 def parse_data_source_list(value: str | list[str] | None) -> list[DataSource]:
-    """Read the ``I78`` (active data sources) value in any reported form.
-
-    ``"D01D02D10"``, ``"D1,D2"``, ``"D1D01"`` mixes and lists of such strings all work.
-    Unknown numbers are skipped; duplicates are removed; order is kept.
-    """
-    if value is None:
-        return []
-    text = ",".join(value) if isinstance(value, list) else str(value)
-    out: list[DataSource] = []
-    for match in _DS_TOKEN.finditer(text):
-        ds = DATA_SOURCES.get(int(match.group(1)))
-        if ds is not None and ds not in out:
-            out.append(ds)
-    return out
+    """The known sources of an ``I78`` or ``AP`` value (see :func:`parse_active_sources`,
+    which also returns the codes it did not know)."""
+    return parse_active_sources(value).sources

@@ -68,6 +68,21 @@ PARTNER_HINT = (
 )
 
 
+def _refusal_hint(operation: str) -> str:
+    """What a 13501 most likely means for this method."""
+    if operation in ("EnumerateAccountStatistics", "EnumerateAccountHistoryStatistics"):
+        return (
+            "this user's role or scope does not allow this query; one restricted column "
+            "refuses the whole statistics call"
+        )
+    if operation == "EnumerateAccounts":
+        return (
+            "this user may not enumerate accounts (customer-scoped API users never may); "
+            "list devices with EnumerateAccountStatistics instead"
+        )
+    return f"this user's role or scope does not allow {operation}"
+
+
 class VisaExpiredError(AuthenticationError):
     """The visa expired or is no longer accepted (1701). The client logs in again and
     replays the call once by itself; you only see this if that fails too."""
@@ -114,11 +129,7 @@ def error_from_rpc(error: Any, *, operation: str, http_status: int = 200) -> API
     if vendor_code == VISA_INVALID:
         return VisaExpiredError(message, **details)
     if vendor_code == SECURITY_REFUSAL:
-        return PermissionDeniedError(
-            f"{message}: this user's role or scope does not allow {operation} "
-            "(for statistics, one restricted column refuses the whole call)",
-            **details,
-        )
+        return PermissionDeniedError(f"{message}: {_refusal_hint(operation)}", **details)
     if code == -32601 or "method not found" in message.lower():
         return MethodNotFoundError(f"{message}: {operation}", **details)
     if code in (-32600, -32602, -32700):

@@ -6,16 +6,29 @@ without a per-field decoder because a page can hold 10,000 rows x 40 columns.
 The Reporting Service (``repserv_json`` on each storage node) has no public schema; its
 models follow what integrations were seen to read, and every field a server sends beyond
 those is kept in ``extra_fields``.
+
+Times are unix seconds, UTC, decoded as aware :class:`~backup_sdk.models.UnixTime`. Cove
+writes "never" as ``0``, an empty value or ``2147483647`` (the largest 32-bit time, which
+would otherwise read as 2038-01-19): every time field decodes all of them as ``None``. A
+sentinel other than ``0`` is kept in ``extra_fields`` under its wire key, so encoding the
+model writes it back unchanged (:func:`raw_time` reads it).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Any, Final, get_args
 
-from backup_sdk.models import ModelConverter, UnixTime, WireModel, model, wire
+import attrs
+import cattrs
+
+from backup_sdk.errors import ResponseDecodeError
+from backup_sdk.models import ModelConverter, UnixTime, WireModel, model, wire, wire_name
 from cove_sdk.enums import PartnerLevel, PartnerState, SessionStatus
 
 __all__ = [
+    "NEVER_SECONDS",
     "AccountInfo",
     "ChildPartner",
     "HomeNodeInfo",
@@ -25,7 +38,33 @@ __all__ = [
     "ServerInfo",
     "UserInfo",
     "converter",
+    "is_never_time",
+    "raw_time",
+    "server_time",
 ]
+
+#: Unix times Cove uses for "never" (besides an empty value).
+NEVER_SECONDS: Final = frozenset({0, 2147483647})
+
+
+def is_never_time(value: object) -> bool:
+    """Whether a wire time means "never": None, empty, ``0`` or ``2147483647``, as a
+    number or as text."""
+    if value is None:
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return value in NEVER_SECONDS
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return True
+        try:
+            return float(text) in NEVER_SECONDS
+        except ValueError:
+            return False
+    return False
 
 
 @model
@@ -89,7 +128,7 @@ class AccountInfo(WireModel):
     location_id: int | None = wire("LocationId", default=None)
     storage_location_id: int | None = wire("StorageLocationId", default=None)
     creation_time: UnixTime | None = wire("CreationTime", default=None)
-    #: 2147483647 on the wire means "never"; decoded as-is.
+    #: None = never expires (the wire's 2147483647, kept for re-encoding; see raw_time).
     expiration_time: UnixTime | None = wire("ExpirationTime", default=None)
     removal_time: UnixTime | None = wire("RemovalTime", default=None)
     token: str | None = wire("Token", default=None, secret=True)
@@ -111,9 +150,13 @@ class HomeNodeInfo(WireModel):
 
 @model
 class ServerInfo(WireModel):
-    """``GetServerInfo``: the service version, plus whatever else it reports."""
+    """``GetServerInfo``: the service version, plus whatever else it reports.
+
+    ``server_time`` is the service's clock (aware UTC), when it sends ``ServerTime``.
+    """
 
     version: str = wire("Version", default="")
+    server_time: UnixTime | None = wire("ServerTime", default=None)
 
 
 @model
@@ -160,5 +203,149 @@ class ReportingError(WireModel):
     time: UnixTime | None = wire("Time", default=None)
 
 
+def raw_time(obj: WireModel, name: str) -> Any:
+    """The wire value of time field ``name`` of a model: ``UnixTime.raw`` when set, the
+    "never" sentinel that was received when it decoded as None (``2147483647``, ``""``),
+    else None.
+
+    Raises:
+        AttributeError: the model has no such field.
+    """
+    value = getattr(obj, name)
+    if isinstance(value, UnixTime):
+        return value.raw
+    if value is None:
+        return obj.extra_fields.get(wire_name(type(obj), name))
+    return value
+
+
+def _time_fields(cls: type[WireModel]) -> list[tuple[str, str]]:
+    model_cls: Any = cls
+    attrs.resolve_types(model_cls)
+    return [
+        (a.name, wire_name(cls, a.name))
+        for a in attrs.fields(model_cls)
+        if UnixTime in get_args(a.type) and type(None) in get_args(a.type)
+    ]
+
+
+def _kept_sentinel(value: Any) -> bool:
+    """Whether a "never" sentinel must be kept to be written back: every one but a
+    numeric 0, which is what an unset time encodes to anyway."""
+    return isinstance(value, str) or value != 0
+
+
+def _exactly(cls: type[Any]) -> Callable[[Any], bool]:
+    return lambda t: t is cls
+
+
+def _never_time_hooks(conv: cattrs.Converter) -> None:
+    """Decode every "never" sentinel of the models' optional time fields as None, keeping
+    the raw sentinel in ``extra_fields`` and writing it back on encode."""
+    for cls in _TIMED_MODELS:
+        fields = _time_fields(cls)
+        if not fields:
+            continue
+        base_structure = conv.get_structure_hook(cls)
+        base_unstructure = conv.get_unstructure_hook(cls)
+
+        def structure(
+            data: Any,
+            tp: Any,
+            base: Callable[[Any, Any], Any] = base_structure,
+            fields: list[tuple[str, str]] = fields,
+        ) -> Any:
+            sentinels: dict[str, Any] = {}
+            if isinstance(data, Mapping):
+                nulled: dict[str, None] = {}
+                for _name, key in fields:
+                    value = data.get(key)
+                    if key in data and value is not None and is_never_time(value):
+                        nulled[key] = None
+                        if _kept_sentinel(value):
+                            sentinels[key] = value
+                if nulled:
+                    data = {**data, **nulled}
+            obj = base(data, tp)
+            if sentinels:
+                obj.extra_fields = {**obj.extra_fields, **sentinels}
+            return obj
+
+        def unstructure(
+            obj: Any,
+            base: Callable[[Any], Any] = base_unstructure,
+            fields: list[tuple[str, str]] = fields,
+        ) -> Any:
+            out = base(obj)
+            extra = obj.extra_fields
+            if extra:
+                for name, key in fields:
+                    if getattr(obj, name) is None and key in extra:
+                        out[key] = extra[key]
+            return out
+
+        conv.register_structure_hook_func(_exactly(cls), structure)
+        conv.register_unstructure_hook_func(_exactly(cls), unstructure)
+
+
+_TIMED_MODELS: Final[tuple[type[WireModel], ...]] = (
+    UserInfo,
+    PartnerInfo,
+    AccountInfo,
+    ServerInfo,
+    ReportingSession,
+    ReportingError,
+)
+
 #: Cove sends most numbers as strings; the converter accepts both.
 converter = ModelConverter("cove", numeric_strings=True)
+converter.register(_never_time_hooks)
+
+
+def _time_value(raw: Any, path: str) -> UnixTime | None:
+    if is_never_time(raw):
+        return None
+    try:
+        return UnixTime.from_raw(raw)
+    except ValueError:
+        pass
+    if isinstance(raw, str):
+        try:
+            parsed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=timezone.utc)  # Cove's times are UTC
+            value = UnixTime.from_datetime(parsed)
+            value.raw = raw
+            return value
+    raise ResponseDecodeError(
+        f"ServerTime is not a time: {raw!r}"[:200],
+        vendor="cove",
+        model="ServerTime",
+        path=path,
+    )
+
+
+def server_time(payload: Any) -> UnixTime | None:
+    """The ``ServerTime`` of a decoded reply, as an aware UTC datetime.
+
+    Accepts the whole reply, its ``result`` object or the method's return value
+    (``result.result``) and looks at that level and the ``result`` levels below it, first
+    hit wins. Unix seconds (number or text) and ISO 8601 text are read; ``raw`` keeps the
+    value as sent. None when there is no ``ServerTime`` or it is a "never" sentinel.
+
+    Raises:
+        ResponseDecodeError: ``ServerTime`` is there but is not a time.
+    """
+    current = payload
+    path = "$"
+    for _ in range(3):
+        if not isinstance(current, Mapping):
+            return None
+        if "ServerTime" in current:
+            return _time_value(current["ServerTime"], f"{path}.ServerTime")
+        current = current.get("result")
+        path += ".result"
+    return None

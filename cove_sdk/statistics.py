@@ -7,28 +7,55 @@ with every value a string. :class:`StatisticsRow` keeps the flattened settings a
 
 Values are found whatever padding the server echoes: ``row.get("D9F0")`` finds a value
 that came back under ``D09F00`` and vice versa.
+
+A multi-valued column may arrive as a JSON list or as one ``,``/``;``-separated string:
+:meth:`StatisticsRow.values` reads every form; the single-value accessors (``text``,
+``integer``...) refuse a list of several values rather than join or truncate it.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from backup_sdk.errors import ResponseDecodeError
 from backup_sdk.models import UnixTime
-from cove_sdk.columns import TOTAL, DataSource, canonical, data_source, parse_data_source_list
+from cove_sdk.columns import (
+    TOTAL,
+    DataSource,
+    ValueType,
+    canonical,
+    data_source,
+    parse_active_sources,
+    value_type,
+)
 from cove_sdk.enums import AccountFlag, AccountType, OSType, SessionStatus
+from cove_sdk.models import is_never_time
 
-__all__ = ["DataSourceStats", "StatisticsPage", "StatisticsRow", "decode_page", "decode_totals"]
+__all__ = [
+    "DataSourceStats",
+    "StatisticsPage",
+    "StatisticsRow",
+    "TotalValue",
+    "decode_page",
+    "decode_total",
+    "decode_totals",
+    "type_totals",
+]
 
 Value = str | int | float | list[str] | None
+#: A typed ``Totals`` result (see :class:`StatisticsPage`).
+TotalValue = str | int | float | UnixTime | list[str] | None
+_SPLIT = re.compile(r"[,;]")
 
 
 def _fail(what: str, code: str, value: Any, account: Any = None) -> ResponseDecodeError:
     return ResponseDecodeError(
         f"column {code} is not {what}: {value!r}"[:200],
-        vendor="cove_sdk",
+        vendor="cove",
         model="StatisticsRow",
         path=f"$[AccountId={account}].Settings.{code}",
         excerpt=None,
@@ -82,22 +109,43 @@ class StatisticsRow:
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and self.get(code, _MISSING) is not _MISSING
 
-    def text(self, code: str) -> str | None:
-        """A column as text (a multi-valued column is joined with commas)."""
+    def _single(self, code: str) -> Value:
         value = self.get(code)
+        if isinstance(value, list):
+            if len(value) > 1:
+                raise _fail(
+                    "a single value (read it with row.values())", code, value, self.account_id
+                )
+            return value[0] if value else None
+        return value
+
+    def text(self, code: str) -> str | None:
+        """A single-valued column as text; a one-element list gives its element.
+
+        Raises:
+            ResponseDecodeError: the column holds several values (use :meth:`values`).
+        """
+        value = self._single(code)
         if value is None:
             return None
-        if isinstance(value, list):
-            return ",".join(str(v) for v in value)
         return str(value)
+
+    def values(self, code: str) -> list[str]:
+        """A multi-valued column as a list: a JSON list stays a list; a string is split on
+        ``,`` and ``;``. Items are stripped, empty ones dropped; absent -> ``[]``."""
+        value = self.get(code)
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else _SPLIT.split(str(value))
+        return [text for text in (str(v).strip() for v in items if v is not None) if text]
 
     def integer(self, code: str) -> int | None:
         """A numeric column as int (empty -> None).
 
         Raises:
-            ResponseDecodeError: the value is not a number.
+            ResponseDecodeError: the value is not a number, or is several values.
         """
-        value = self.get(code)
+        value = self._single(code)
         if value is None or value == "":
             return None
         if isinstance(value, bool):
@@ -116,14 +164,15 @@ class StatisticsRow:
             raise _fail("a whole number", code, value, self.account_id) from None
 
     def time(self, code: str) -> UnixTime | None:
-        """A timestamp column as an aware UTC datetime; 0 or empty (never, or a session
-        still running) -> None.
+        """A timestamp column as an aware UTC datetime. The "never" sentinels (0, empty,
+        2147483647) and an empty ``F15`` while a session runs give None; ``row.raw`` keeps
+        the value as received.
 
         Raises:
             ResponseDecodeError: the value is not a timestamp.
         """
         seconds = self.integer(code)
-        if not seconds:
+        if seconds is None or is_never_time(seconds):
             return None
         try:
             return UnixTime.from_raw(seconds)
@@ -132,13 +181,12 @@ class StatisticsRow:
 
     def status(self, code: str) -> SessionStatus | None:
         """A session-status column (``F00``, ``F16``, ``F17``) as :class:`SessionStatus`."""
-        value = self.get(code)
+        value = self._single(code)
         if value is None or value == "":
             return None
         try:
-            first: Any = value[0] if isinstance(value, list) and value else value
-            return SessionStatus(first)
-        except ValueError:
+            return SessionStatus(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
             raise _fail("a session status", code, value, self.account_id) from None
 
     # -- device properties -------------------------------------------------------------------
@@ -174,6 +222,11 @@ class StatisticsRow:
         return self.time("I4")
 
     @property
+    def expiration(self) -> UnixTime | None:
+        """``I5`` expiration date (UTC); None = never expires."""
+        return self.time("I5")
+
+    @property
     def os_type(self) -> OSType | None:
         """``I32`` workstation/server."""
         value = self.integer("I32")
@@ -187,15 +240,22 @@ class StatisticsRow:
 
     @property
     def data_sources(self) -> list[DataSource]:
-        """``I78`` active data sources, in any of the formats servers send."""
-        value = self.get("I78")
-        return parse_data_source_list(value if isinstance(value, str | list) else None)
+        """Active data sources from ``I78`` (``D`` codes, any format) or the legacy ``AP``
+        (letters such as ``FSZ``; ``S`` is read as D7)."""
+        return parse_active_sources(self.get("I78")).sources
+
+    @property
+    def unknown_data_source_codes(self) -> list[str]:
+        """Codes or letters of ``I78``/``AP`` that the catalogue does not know (``D13``,
+        ``R``): kept here instead of being dropped."""
+        return parse_active_sources(self.get("I78")).unknown
 
     # -- statistics --------------------------------------------------------------------------
 
     def source(self, source: int | str | DataSource) -> DataSourceStats:
-        """Statistics of one data source of this device (``D1``, ``"D01"``, ``19``...)."""
-        return DataSourceStats(self, data_source(source))
+        """Statistics of one data source of this device (``D1``, ``"D01"``, ``19``...);
+        legacy sources are readable without a warning."""
+        return DataSourceStats(self, data_source(source, allow_legacy=True))
 
     @property
     def total(self) -> DataSourceStats:
@@ -308,13 +368,36 @@ class DataSourceStats:
 
 
 class StatisticsPage(list[StatisticsRow]):
-    """A page of rows; ``totals`` holds the ``Totals`` results keyed by expression."""
+    """A page of rows, with the ``Totals`` results keyed by expression.
 
-    totals: dict[str, Value]
+    Attributes:
+        totals: typed results. ``COUNT(...)`` -> int. ``SUM``/``MIN``/``MAX`` of one column
+            by the column's type: counts, sizes (bytes), statuses and numbers -> int (float
+            when fractional); ``MIN``/``MAX`` of a time column -> aware UTC
+            :class:`~backup_sdk.models.UnixTime`, or None for a "never" sentinel; ``SUM``
+            of a time column -> int seconds; text columns stay text. Other expressions
+            (``SUM((AT!=2)*T3)``) -> int or float when numeric. A value that does not
+            read as expected is kept as received.
+        raw_totals: the results exactly as received (the service sends strings).
+        dropped_columns: codes left out of the query because they were proven refused
+            earlier (see :class:`cove_sdk.refusals.RefusedColumns`); empty otherwise.
+    """
 
-    def __init__(self, rows: Iterable[StatisticsRow] = (), totals: dict[str, Value] | None = None):
+    totals: dict[str, TotalValue]
+    raw_totals: dict[str, Value]
+    dropped_columns: list[str]
+
+    def __init__(
+        self,
+        rows: Iterable[StatisticsRow] = (),
+        totals: Mapping[str, Value] | None = None,
+        *,
+        dropped_columns: Iterable[str] = (),
+    ) -> None:
         super().__init__(rows)
-        self.totals = totals or {}
+        self.raw_totals = dict(totals or {})
+        self.totals = type_totals(self.raw_totals)
+        self.dropped_columns = list(dropped_columns)
 
 
 def _flags(value: Any, account: Any) -> list[AccountFlag]:
@@ -323,7 +406,7 @@ def _flags(value: Any, account: Any) -> list[AccountFlag]:
     if not isinstance(value, list):
         raise ResponseDecodeError(
             f"Flags is not a list: {value!r}"[:200],
-            vendor="cove_sdk",
+            vendor="cove",
             model="StatisticsRow",
             path=f"$[AccountId={account}].Flags",
         )
@@ -334,7 +417,7 @@ def _row(item: Any, index: int) -> StatisticsRow:
     if not isinstance(item, Mapping):
         raise ResponseDecodeError(
             f"a statistics row is not an object: {item!r}"[:200],
-            vendor="cove_sdk",
+            vendor="cove",
             model="StatisticsRow",
             path=f"$[{index}]",
         )
@@ -344,7 +427,7 @@ def _row(item: Any, index: int) -> StatisticsRow:
         if not isinstance(settings, list):
             raise ResponseDecodeError(
                 "Settings is not a list of one-key objects",
-                vendor="cove_sdk",
+                vendor="cove",
                 model="StatisticsRow",
                 path=f"$[{index}].Settings",
             )
@@ -354,7 +437,7 @@ def _row(item: Any, index: int) -> StatisticsRow:
         except (TypeError, ValueError):
             raise ResponseDecodeError(
                 "Settings holds something other than one-key objects",
-                vendor="cove_sdk",
+                vendor="cove",
                 model="StatisticsRow",
                 path=f"$[{index}].Settings",
             ) from None
@@ -365,7 +448,7 @@ def _row(item: Any, index: int) -> StatisticsRow:
     except (TypeError, ValueError):
         raise ResponseDecodeError(
             f"AccountId/PartnerId are not numbers: {account!r}",
-            vendor="cove_sdk",
+            vendor="cove",
             model="StatisticsRow",
             path=f"$[{index}].AccountId",
         ) from None
@@ -382,19 +465,77 @@ def decode_totals(value: Any) -> dict[str, Value]:
         return {}
     if not isinstance(value, list):
         raise ResponseDecodeError(
-            "totalStatistics is not a list", vendor="cove_sdk", model="Totals", path="$"
+            "totalStatistics is not a list", vendor="cove", model="Totals", path="$"
         )
     out: dict[str, Value] = {}
     for entry in value:
         if not isinstance(entry, Mapping):
             raise ResponseDecodeError(
                 f"a total is not an object: {entry!r}"[:200],
-                vendor="cove_sdk",
+                vendor="cove",
                 model="Totals",
                 path="$",
             )
         out.update(entry)
     return out
+
+
+_AGGREGATE = re.compile(r"^\s*(COUNT|SUM|MIN|MAX)\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
+_TEXT_TYPES = frozenset({ValueType.STRING, ValueType.COLOUR_BAR, ValueType.DATA_SOURCES})
+
+
+def _number(value: Any) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    number: float
+    if isinstance(value, float):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    if not math.isfinite(number):
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def decode_total(expression: str, value: Value) -> TotalValue:
+    """One ``Totals`` result, typed as :class:`StatisticsPage` describes."""
+    found = _AGGREGATE.match(expression)
+    number = _number(value)
+    if found is None:
+        return value if number is None else number
+    name, inner = found.group(1).upper(), found.group(2).strip()
+    if name == "COUNT":
+        return number if isinstance(number, int) else value
+    kind = value_type(inner)
+    if kind in _TEXT_TYPES:
+        return value
+    if kind is ValueType.TIME and name in ("MIN", "MAX"):
+        if value is None or is_never_time(value):
+            return None
+        if number is None or isinstance(value, list):
+            return value
+        try:
+            return UnixTime.from_raw(value)
+        except ValueError:
+            return value
+    return value if number is None else number
+
+
+def type_totals(raw: Mapping[str, Value]) -> dict[str, TotalValue]:
+    """Every ``Totals`` result of a page, typed (see :class:`StatisticsPage`)."""
+    return {expression: decode_total(expression, value) for expression, value in raw.items()}
 
 
 def decode_page(rows: Any, totals: Any = None) -> StatisticsPage:
@@ -408,7 +549,7 @@ def decode_page(rows: Any, totals: Any = None) -> StatisticsPage:
     if not isinstance(rows, list):
         raise ResponseDecodeError(
             f"statistics are not a list: {type(rows).__name__}",
-            vendor="cove_sdk",
+            vendor="cove",
             model="StatisticsRow",
             path="$",
         )

@@ -9,9 +9,12 @@ from typing import Any
 
 import attrs
 
-from cove_sdk.columns import canonical
+from cove_sdk.columns import DATA_SOURCES, canonical
 
-__all__ = ["Device", "Fleet", "FleetSpec", "Partner", "SourceStats"]
+__all__ = ["NEVER", "Device", "Fleet", "FleetSpec", "Partner", "SourceStats"]
+
+#: The service's "never" time (``I5`` of a device that does not expire).
+NEVER = 2147483647
 
 # status, weight: mostly success, some warnings and failures, a few running / odd ones
 _STATUS_MIX = [
@@ -128,6 +131,41 @@ class Device:
             return ",".join(f"D{n}" for n in codes)
         return "".join(f"D{n}" if i % 2 else f"D{n:02d}" for i, n in enumerate(codes))
 
+    def legacy_active_sources(self) -> str:
+        """``AP``, the legacy form of ``I78``: one letter per source (``FSZ``). D5 and D23
+        have no letter and are left out; D2 and D7 both show as ``S``."""
+        return "".join(DATA_SOURCES[s.number].legacy for s in self.sources)
+
+    def internal_ips(self) -> str:
+        """``I19``: servers have two interfaces, sent as one ``;``-separated string."""
+        first = f"10.0.{self.account_id % 250}.{self.account_id % 200 + 1}"
+        if self.os_type != 2:
+            return first
+        return f"{first};192.168.{self.account_id % 7}.{self.account_id % 250 + 2}"
+
+    def external_ips(self) -> list[str]:
+        """``I20``: sent as a JSON list (a multi-valued column), two for servers, none
+        for Microsoft 365 tenants."""
+        ips = [f"203.0.113.{self.account_id % 254 + 1}"]
+        if self.os_type == 2:
+            ips.append(f"198.51.100.{self.account_id % 254 + 1}")
+        return ips if self.os_type else []
+
+    def expiration(self) -> int:
+        """``I5``: every tenth device is a trial that expires 30 days after creation; the
+        rest never do (the service's 2147483647)."""
+        return self.created + 30 * 86_400 if self.account_id % 10 == 0 else NEVER
+
+    def column(self, code: str) -> str | list[str] | None:
+        """A column as the service sends it for the code as requested: the legacy ``AP``
+        gets letters, ``I20`` a list, everything else text (None when absent)."""
+        if code.strip().upper() == "AP":
+            return self.legacy_active_sources() or None
+        key = canonical(code)
+        if key == "I20":
+            return self.external_ips() or None
+        return self.value(key)
+
     def source(self, number: int) -> SourceStats | None:
         if number == 9:
             return self.total() if self.sources else None
@@ -142,6 +180,8 @@ class Device:
             number, field = (int(x) for x in key[1:].split("F"))
             stats = self.source(number)
             return None if stats is None else _stat_value(stats, field, self)
+        if key == "I20":
+            return ";".join(self.external_ips()) or None
         return self._property(key)
 
     def _property(self, key: str) -> str | None:
@@ -149,7 +189,7 @@ class Device:
             "I0": self.account_id,
             "I1": self.name,
             "I4": self.created,
-            "I5": 0,
+            "I5": self.expiration(),
             "I6": self.last_contact,
             "I8": self.customer,
             "I9": 2,
@@ -160,7 +200,7 @@ class Device:
             "I16": self.os_version,
             "I17": "25.4.0.25101",
             "I18": self.computer,
-            "I19": f"10.0.{self.account_id % 250}.{self.account_id % 200 + 1}",
+            "I19": self.internal_ips(),
             "I21": f"00-50-56-{self.account_id % 256:02X}-00-01",
             "I32": self.os_type,
             "I33": 1,

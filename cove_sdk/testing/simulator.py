@@ -6,6 +6,11 @@ It speaks the envelope the real service does: errors travel over HTTP 200 as
 visa at the top level and every reply (errors included) carries a fresh one; visas lapse
 after ``visa_lifetime`` seconds of the simulator clock (1701); a user can be limited to an
 allow-list of columns (13501 for any other); a wrong partner form gives 2100.
+
+Statistics values are text, as the service sends them, totals included; the legacy ``AP``
+column comes as letters, ``I19`` as one ``;``-separated string, ``I20`` as a JSON list,
+and ``I5`` of a device that never expires as 2147483647. ``GetServerInfo`` reports the
+simulator clock as ``ServerTime`` (unix seconds).
 """
 
 from __future__ import annotations
@@ -384,7 +389,7 @@ class CoveSimulator(SimulatorServer):
         for device in devices[start : start + count]:
             settings = []
             for code in sorted(set(columns)):
-                value = device.value(canonical(code))
+                value = device.column(code)
                 if value is not None:
                     settings.append({code: value})
             rows.append(

@@ -18,8 +18,9 @@ from cove_sdk import (
     column,
     quote,
 )
+from cove_sdk.columns import LegacyColumnWarning
 from cove_sdk.testing import CoveSimulator
-from tests.support.cove import make_client
+from tests.support.cove import make_client, user_client
 
 
 def _bodies(sim: CoveSimulator, method: str) -> list[dict[str, Any]]:
@@ -80,23 +81,36 @@ def test_wrong_partner_form_explains_the_fix(sim: CoveSimulator) -> None:
     assert "Company Name (admin@company.example)" in str(info.value)
 
 
-def test_refused_columns_are_named(client: CoveClient, sim: CoveSimulator) -> None:
+def test_refused_columns_are_named_and_left_out_afterwards(sim: CoveSimulator) -> None:
     sim.add_user("scoped", "Scoped-pw-1", partner=sim.partner_name)
     sim.allow_columns("scoped", ["I1", "I18", "D09F00", "D01F00"])
-    scoped = CoveClient(
-        sim.base_url, partner=sim.partner_name, username="scoped", password="Scoped-pw-1"
-    )
+    scoped = user_client(sim, "scoped", "Scoped-pw-1")
     partner = scoped.user.partner_id
     columns = ["I1", "I18", "I14", "D9F0", "D1F0", "D02F00", "D03F00"]
-    with pytest.raises(ColumnsRefusedError) as info:
+    before = len(_bodies(sim, "EnumerateAccountStatistics"))
+    with (
+        pytest.warns(LegacyColumnWarning, match="is a legacy data source"),
+        pytest.raises(ColumnsRefusedError) as info,
+    ):
         scoped.enumerate_account_statistics(partner, columns)
+    probes = len(_bodies(sim, "EnumerateAccountStatistics")) - before - 1
     assert info.value.columns == ["I14", "D02F00", "D03F00"]
     assert "I14, D02F00, D03F00" in str(info.value)
     assert info.value.code == 13501
     assert isinstance(info.value, e.PermissionDeniedError)
-    assert scoped.find_refused_columns(partner, ["I1", "D9F0"]) == []
-    allowed = scoped.enumerate_account_statistics(partner, ["I1", "D9F0"])
-    assert len(allowed) == len(sim.fleet.devices)
+    assert probes == 8
+    with pytest.warns(LegacyColumnWarning):
+        page = scoped.enumerate_account_statistics(partner, columns)
+    assert page.dropped_columns == ["I14", "D02F00", "D03F00"]
+    sent = _bodies(sim, "EnumerateAccountStatistics")[-1]["params"]["query"]["Columns"]
+    assert sent == ["I1", "I18", "D9F0", "D1F0"], "known refusals are not asked for again"
+    assert len(page) == len(sim.fleet.devices)
+
+
+def test_a_refusal_that_is_not_about_columns_blames_none(client: CoveClient) -> None:
+    with pytest.raises(e.PermissionDeniedError) as info:
+        client.enumerate_account_statistics(1, ["I1", "I14"])  # the root: out of scope
+    assert not isinstance(info.value, ColumnsRefusedError)
 
 
 def test_out_of_scope_partner_is_permission_denied(client: CoveClient) -> None:
@@ -165,8 +179,9 @@ def test_filters_order_and_totals(client: CoveClient, sim: CoveSimulator) -> Non
     assert {r.account_id for r in page} == {d.account_id for d in servers}
     sizes = [r.used_storage or 0 for r in page]
     assert sizes == sorted(sizes, reverse=True)
-    assert page.totals["COUNT(1)"] == str(len(servers))
-    assert page.totals["SUM(I14)"] == str(sum(d.used_storage for d in servers))
+    assert page.totals["COUNT(1)"] == len(servers)
+    assert page.totals["SUM(I14)"] == sum(d.used_storage for d in servers)
+    assert page.raw_totals["COUNT(1)"] == str(len(servers)), "as the service sent it"
     name = sim.fleet.devices[3].name
     one = client.enumerate_account_statistics(partner, ["I1"], filter=f"I1 == {quote(name)}")
     assert [r.device_name for r in one] == [name]

@@ -58,7 +58,8 @@ def test_null_flags_missing_settings_and_totals() -> None:
     page = decode_page([{"AccountId": "1", "PartnerId": 2, "Flags": None}], [{"COUNT(1)": "1"}])
     assert page[0].flags == []
     assert page[0].raw == {}
-    assert page.totals == {"COUNT(1)": "1"}
+    assert page.totals == {"COUNT(1)": 1}
+    assert page.raw_totals == {"COUNT(1)": "1"}
     assert decode_page(None) == []
 
 
