@@ -44,6 +44,10 @@ log = logging.getLogger("backup_sdk.auth")
 _RETRY_RENEWAL: Final = 30.0
 #: How long a rejected call waits (seconds) for sibling calls before deciding to log in.
 _DRAIN_WAIT: Final = 120.0
+#: Successors of a chain set aside (per login), tried before logging in again.
+_MAX_ALTERNATES: Final = 8
+#: How many times one call may be sent again because its credential was superseded.
+_MAX_SUPERSEDED: Final = 3
 
 
 @attrs.frozen
@@ -156,6 +160,7 @@ class CredentialStore(Generic[V]):
         self._last_ok: dict[int, int] = {}
         self._doubt = 0
         self._shared = 0
+        self._alternates: dict[int, list[_State[V]]] = {}
         self._exclusive = False
         self._one_at_a_time = threading.Lock()
 
@@ -207,10 +212,11 @@ class CredentialStore(Generic[V]):
         else has) and run it once more. Errors other than a rejection pass through.
 
         For chains, a call rejected because a sibling call's reply superseded its
-        credential is also sent once more (calls are serialised from then on), so a call
-        is sent at most three times: once, after a renewal, after a supersession.
+        credential is sent again with the newer one (calls are serialised from then on),
+        at most three times; so a call is sent at most five times in all.
         """
-        renewed = superseded = False
+        renewed = False
+        superseded = 0
         while True:
             lease = self._acquire()
             try:
@@ -220,13 +226,14 @@ class CredentialStore(Generic[V]):
                 self._release(lease, ok=False)
                 if not rejected:
                     raise
-                if self._recover(lease) == "superseded":
-                    if superseded:
+                outcome = self._recover(lease, may_log_in=not renewed)
+                if outcome == "superseded":
+                    superseded += 1
+                    if superseded > _MAX_SUPERSEDED:
                         raise
-                    superseded = True
+                elif outcome == "exhausted" or renewed:
+                    raise
                 else:
-                    if renewed:
-                        raise
                     renewed = True
                 continue
             self._release(lease, ok=True)
@@ -305,17 +312,26 @@ class CredentialStore(Generic[V]):
     def _adopt(self, lease: Lease[V], issued: Issued[V]) -> None:
         with self._cond:
             state = self._state
-            if state is None or state.generation != lease.generation or lease.seq <= state.seq:
-                return  # a reply of an older login, or one overtaken by a newer reply
+            if state is None or state.generation != lease.generation:
+                return  # a reply of an older login
             renew_at, expires_at = self._deadlines(issued)
+            if lease.seq <= state.seq:
+                # Overtaken by a newer reply. Two calls that carried the same credential
+                # may each have been given a successor; which one the server issued last
+                # cannot be told, so this one is kept in case the adopted one is refused.
+                alternates = self._alternates.setdefault(lease.generation, [])
+                alternates.append(_State(issued.value, lease.generation, 0, renew_at, expires_at))
+                del alternates[:-_MAX_ALTERNATES]
+                return
             self._state = _State(issued.value, lease.generation, lease.seq, renew_at, expires_at)
             self._cond.notify_all()
 
-    def _recover(self, lease: Lease[V]) -> str:
+    def _recover(self, lease: Lease[V], *, may_log_in: bool = True) -> str:
         """After ``lease`` was rejected, make sure the next attempt has usable credentials.
 
         Returns ``"replaced"`` (another thread logged in meanwhile), ``"superseded"`` (a
-        newer credential of the same chain exists) or ``"renewed"`` (this thread logged in).
+        newer credential of the same chain exists), ``"renewed"`` (this thread logged in)
+        or ``"exhausted"`` (a login was needed but ``may_log_in`` is False).
         """
         with self._cond:
             state = self._state
@@ -349,6 +365,18 @@ class CredentialStore(Generic[V]):
                 ):
                     self._serialise()
                     return "superseded"
+                alternates = self._alternates.pop(state.generation, None)
+                if alternates:
+                    # A successor set aside may be the one the server issued last (two
+                    # calls with one visa were both answered): try the newest once before
+                    # logging in. If the chain is gone, that costs one call, not a login.
+                    alternate = alternates[-1]
+                    alternate.seq = next(self._seq)
+                    self._state = alternate
+                    self._cond.notify_all()
+                    return "superseded"
+            if not may_log_in:
+                return "exhausted"
             self._login_locked("rejected")
             return "renewed"
 
@@ -377,6 +405,7 @@ class CredentialStore(Generic[V]):
             self._fire(LoginEvent(self.vendor, reason, generation, self.clock() - started, exc))
             raise
         self._generation = generation
+        self._alternates.clear()
         renew_at, expires_at = self._deadlines(issued)
         state = _State(issued.value, generation, next(self._seq), renew_at, expires_at)
         self._state = state

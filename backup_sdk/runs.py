@@ -16,7 +16,7 @@ import enum
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -24,6 +24,8 @@ from backup_sdk.errors import ValidationError
 
 __all__ = [
     "BackupRun",
+    "Device",
+    "RunSource",
     "RunStatus",
     "SyncCursor",
     "latest_success_by_device",
@@ -53,10 +55,26 @@ class RunStatus(str, enum.Enum):
         return self is not RunStatus.RUNNING
 
 
-def _aware(value: datetime | None, name: str) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise ValidationError(f"{name} must be timezone-aware", parameter=name)
-    return value
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(item) for item in value)
+
+
+def _status(value: RunStatus | str) -> RunStatus:
+    try:
+        return RunStatus(value)
+    except ValueError:
+        raise ValidationError(f"not a RunStatus: {value!r}", parameter="status") from None
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """A plain aware UTC datetime (vendor subclasses such as ``UnixTime`` are unwrapped)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        raise ValidationError(f"expected a datetime, got {value!r}", parameter="time")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError("run times must be timezone-aware", parameter="time")
+    return datetime.fromtimestamp(value.timestamp(), timezone.utc)
 
 
 @attrs.frozen(kw_only=True)
@@ -64,37 +82,42 @@ class BackupRun:
     """A backup run from any vendor, in one shape.
 
     Attributes:
-        vendor: ``"cove"``, ``"comet"`` or ``"npm_backup"``.
+        vendor: the vendor id (``"cove"``, ``"comet"``, ``"npm_backup"``).
         device_id: the vendor's stable id of the protected device/account.
         device_name: a human name for it.
-        run_id: the vendor's id of the run (unique per vendor).
-        status: how it ended.
-        started, ended: aware UTC datetimes (``ended`` is None while running).
+        run_id: the vendor's id of the run, unique for the vendor and the same whether the
+            run was seen running or finished and whichever call reported it.
+        status: how it ended (``RUNNING`` while it runs).
+        started: when it started (aware UTC), if known.
+        ended: when it ended (aware UTC); None while running.
         bytes_processed: bytes read/selected by the run, when the vendor says.
         bytes_uploaded: bytes sent to storage, when the vendor says.
         errors: error count, when known.
         customer: the tenant/partner/user the device belongs to.
         data_source: what was backed up (a Cove data source, a Comet protected item...).
         raw_status: the vendor's own status value, for audits.
+        messages: error and warning lines the vendor reported for the run.
     """
 
     vendor: str
     device_id: str
     device_name: str = ""
     run_id: str
-    status: RunStatus
-    started: datetime | None = attrs.field(default=None)
-    ended: datetime | None = attrs.field(default=None)
+    status: RunStatus = attrs.field(converter=_status)
+    started: datetime | None = attrs.field(default=None, converter=_utc)
+    ended: datetime | None = attrs.field(default=None, converter=_utc)
     bytes_processed: int | None = None
     bytes_uploaded: int | None = None
     errors: int | None = None
     customer: str | None = None
     data_source: str | None = None
     raw_status: str | int | None = None
+    messages: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
-    def __attrs_post_init__(self) -> None:
-        _aware(self.started, "started")
-        _aware(self.ended, "ended")
+    @property
+    def key(self) -> str:
+        """The run's identity across polls and calls: ``"<vendor>:<run_id>"``."""
+        return f"{self.vendor}:{self.run_id}"
 
     @property
     def duration(self) -> timedelta | None:
@@ -102,14 +125,113 @@ class BackupRun:
             return None
         return self.ended - self.started
 
+    @property
+    def finished_at(self) -> datetime | None:
+        """When the run ended, or None while it runs."""
+        return None if self.status is RunStatus.RUNNING else self.ended
+
     def to_record(self) -> dict[str, Any]:
-        """A flat, JSON-friendly dict (datetimes as ISO 8601 strings)."""
-        out = attrs.asdict(self)
+        """A flat, JSON-friendly dict (datetimes as ISO 8601 strings, status as its value);
+        :meth:`from_record` reads it back into an equal run."""
+        out = attrs.asdict(self, recurse=False)
         out["status"] = self.status.value
+        out["messages"] = list(self.messages)
         for key in ("started", "ended"):
             value = out[key]
             out[key] = value.isoformat() if value is not None else None
+        out["key"] = self.key
         return out
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> BackupRun:
+        """A run from :meth:`to_record`'s dict (or its JSON).
+
+        Raises:
+            ValidationError: a missing or malformed field, named.
+        """
+        try:
+            values = {f.name: record[f.name] for f in attrs.fields(cls) if f.name in record}
+            for key in ("started", "ended"):
+                text = values.get(key)
+                values[key] = datetime.fromisoformat(text) if text else None
+            return cls(**values)
+        except ValidationError:
+            raise
+        except (KeyError, TypeError, ValueError) as exc:
+            problem = f"{type(exc).__name__}: {exc}"
+        raise ValidationError(f"not a BackupRun record ({problem})", parameter="record")
+
+    def to_json(self) -> str:
+        """The run as one line of JSON (see :meth:`to_record`)."""
+        return json.dumps(self.to_record(), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> BackupRun:
+        """A run from :meth:`to_json`'s text.
+
+        Raises:
+            ValidationError: not JSON, or not a run.
+        """
+        try:
+            record = json.loads(text)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict):
+            raise ValidationError("not a JSON object of a BackupRun", parameter="text")
+        return cls.from_record(record)
+
+    def __str__(self) -> str:
+        when = self.ended or self.started
+        stamp = f"{when:%Y-%m-%d %H:%M} UTC" if when is not None else "time unknown"
+        name = self.device_name or self.device_id
+        source = f" [{self.data_source}]" if self.data_source else ""
+        return f"{self.vendor} {name}{source}: {self.status.value} ({stamp})"
+
+
+@attrs.frozen(kw_only=True)
+class Device:
+    """A protected device as a vendor's inventory describes it.
+
+    Attributes:
+        vendor: the vendor id.
+        device_id: the vendor's stable id (matches ``BackupRun.device_id``).
+        device_name: a human name.
+        customer: the tenant/partner/user it belongs to.
+        data_sources: what it backs up (Cove data sources, Comet protected items...).
+        last_success: the vendor's own "last successful backup" time, where it has one
+            (Cove's F09): the reference the SDK's staleness answer is checked against.
+        unknown_sources: data sources whose state cannot be read (columns the tenant
+            refuses): neither fresh nor stale.
+    """
+
+    vendor: str
+    device_id: str
+    device_name: str = ""
+    customer: str | None = None
+    data_sources: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    last_success: datetime | None = attrs.field(default=None, converter=_utc)
+    unknown_sources: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(vendor, device_id)``."""
+        return (self.vendor, self.device_id)
+
+
+@runtime_checkable
+class RunSource(Protocol):
+    """Where runs and devices of one vendor come from (one per vendor, built on a client).
+
+    ``iter_runs(since, until)`` yields the runs that ended in ``[since, until]`` and the
+    runs still running; a run is yielded with the same :attr:`BackupRun.key` whichever
+    call reported it, so a store can upsert by key. ``devices()`` is the inventory.
+    """
+
+    vendor: str
+
+    def iter_runs(self, since: datetime, until: datetime) -> Iterable[BackupRun]: ...
+
+    def devices(self) -> Iterable[Device]: ...
 
 
 def latest_success_by_device(runs: Iterable[BackupRun]) -> dict[tuple[str, str], BackupRun]:

@@ -7,6 +7,7 @@ with a TOTP code per login) and appliance tokens.
 
 from __future__ import annotations
 
+from backup_sdk.hooks import Hooks, LoginEvent
 from backup_sdk.testing import SimClock
 from tests.contract.vendors import Vendor
 from tests.support.threads import run_together
@@ -38,14 +39,17 @@ def test_one_login_per_credential_lifetime(vendor_with_lifetime: Vendor) -> None
     vendor = vendor_with_lifetime
     assert vendor.lifetime is not None
     clock = SimClock(frozen=True)
+    events: list[LoginEvent] = []
     with vendor.running(clock) as sim:
-        client = vendor.client(sim, clock=clock.time, sleep=clock.sleep)
+        client = vendor.client(
+            sim, clock=clock.time, sleep=clock.sleep, hooks=Hooks(on_login=[events.append])
+        )
         assert run_together(THREADS, lambda: vendor.read(client)) == []
         for lifetime in range(1, 4):
             clock.advance(vendor.lifetime + 1)
             errors = run_together(THREADS, lambda: [vendor.read(client) for _ in range(2)])
             assert errors == [], f"after lifetime {lifetime}"
-            assert vendor.logins(sim) == 1 + lifetime, f"after lifetime {lifetime}"
+            assert vendor.logins(sim) == 1 + lifetime, (lifetime, [e.reason for e in events])
 
 
 def test_a_copy_shares_the_login(vendor: Vendor) -> None:
