@@ -22,6 +22,7 @@ import attrs
 from typing_extensions import Self
 
 __all__ = [
+    "GROUND_TRUTH_PATH",
     "FaultInjector",
     "Router",
     "SimClock",
@@ -36,6 +37,9 @@ __all__ = [
 
 log = logging.getLogger("backup_sdk.testing")
 
+#: Where every simulator serves its ground truth (after its base URL's path, if any).
+GROUND_TRUTH_PATH = "/_sim/ground-truth"
+
 
 class SimClock:
     """The simulators' notion of time: wall-clock time plus a controllable offset.
@@ -43,12 +47,18 @@ class SimClock:
     ``advance(seconds)`` jumps forward (visa/token expiry, jobs finishing). With
     ``frozen=True`` time only moves when advanced, which makes tests deterministic: pass
     ``sleep=clock.sleep`` to a client and its waits move the simulated time instead of
-    taking real time.
+    taking real time. With ``speed=N`` a running clock goes N times as fast as real time
+    (a simulated day in 96 s at ``speed=900``).
     """
 
-    def __init__(self, start: float | None = None, *, frozen: bool = False) -> None:
+    def __init__(
+        self, start: float | None = None, *, frozen: bool = False, speed: float = 1.0
+    ) -> None:
+        if not speed > 0 or speed != speed or speed == float("inf"):
+            raise ValueError(f"speed must be a positive number, got {speed!r}")
         self._lock = threading.Lock()
         self._frozen = frozen
+        self.speed = float(speed)
         self._base = time.time() if start is None else float(start)
         self._mono = time.monotonic()
         self._offset = 0.0
@@ -63,7 +73,7 @@ class SimClock:
         return self._frozen
 
     def _time_locked(self) -> float:
-        running = 0.0 if self._frozen else time.monotonic() - self._mono
+        running = 0.0 if self._frozen else (time.monotonic() - self._mono) * self.speed
         return self._base + running + self._offset
 
     def time(self) -> float:
@@ -98,7 +108,7 @@ class SimClock:
             deadline = self._time_locked() + max(0.0, delay)
             heapq.heappush(self._pending, (deadline, next(self._order), callback))
         if not self._frozen and delay > 0:
-            timer = threading.Timer(delay, self._run_due)
+            timer = threading.Timer(delay / self.speed, self._run_due)
             timer.daemon = True
             timer.start()
         self._run_due()
@@ -375,6 +385,9 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             received_at=sim.clock.time(),
         )
+        if request.path.endswith(GROUND_TRUTH_PATH) and request.method == "GET":
+            self._send(json_response(sim.ground_truth()), truncate=False)
+            return
         sim._record(request)
         fault, delay = sim.faults._take(request.path)
         if delay:
@@ -484,6 +497,25 @@ class SimulatorServer:
     def handle(self, request: SimRequest) -> SimResponse:
         """Answer one request. Called from server threads: guard shared state with ``lock``."""
         raise NotImplementedError
+
+    def ground_truth(self) -> dict[str, Any]:
+        """What really happened, served at ``GET <base>/_sim/ground-truth``:
+        ``{"now": <simulated unix time>, "runs": [...]}``.
+
+        Each run is a :class:`~backup_sdk.runs.BackupRun` record (``to_record()``) with its
+        ``key``, its final ``status`` and ``visible_at`` (simulated unix time from which the
+        vendor's API shows that final state). Simulators with runs override
+        :meth:`truth_runs`.
+        """
+        return {"now": self.clock.time(), "runs": self.truth_runs()}
+
+    def truth_runs(self) -> list[dict[str, Any]]:
+        """The runs of :meth:`ground_truth` (none by default)."""
+        return []
+
+    def env(self) -> dict[str, str]:
+        """The environment variables that point the vendor's client at this simulator."""
+        return {}
 
     # -- lifecycle ------------------------------------------------------------------------
 
