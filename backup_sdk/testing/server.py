@@ -54,7 +54,7 @@ class SimClock:
     def __init__(
         self, start: float | None = None, *, frozen: bool = False, speed: float = 1.0
     ) -> None:
-        if not speed > 0 or speed != speed or speed == float("inf"):
+        if not 0 < speed < float("inf"):
             raise ValueError(f"speed must be a positive number, got {speed!r}")
         self._lock = threading.Lock()
         self._frozen = frozen
