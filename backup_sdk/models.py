@@ -37,7 +37,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from typing_extensions import Self, dataclass_transform
 
 from backup_sdk.errors import ResponseDecodeError
-from backup_sdk.redaction import REDACTED, redact_body, register_secret_keys
+from backup_sdk.redaction import REDACTED, redact_body, register_secret_keys, remember_secret
 
 __all__ = [
     "ModelConverter",
@@ -602,6 +602,7 @@ def _model_structure_hook(
     )
     known_keys = frozenset(known)
     name = cls.__name__
+    secrets = tuple(a.name for a in fields if a.metadata.get(_SECRET))
 
     def structure_model(data: Any, _: Any) -> Any:
         if not isinstance(data, Mapping):
@@ -611,6 +612,11 @@ def _model_structure_hook(
             extra = {k: v for k, v in data.items() if k not in known_keys}
             if extra:
                 obj.extra_fields = extra
+        for field_name in secrets:
+            # a secret a server sent is scrubbed wherever it shows up later (an echo)
+            value = getattr(obj, field_name)
+            if isinstance(value, str):
+                remember_secret(value)
         return obj
 
     return structure_model

@@ -93,12 +93,20 @@ class Envelope:
                             expires_after=VISA_LIFETIME,
                         )
                     )
-            if reply.get("error") is not None:
-                raise error_from_rpc(
-                    reply["error"], operation=method, http_status=response.status_code
-                )
+            error = reply.get("error")
+            if error is not None:
+                if not isinstance(error, dict) and response.status_code >= 400:
+                    raise http_error(response, call)  # a gateway's JSON, not JSON-RPC
+                raise error_from_rpc(error, operation=method, http_status=response.status_code)
             if response.status_code >= 400:
                 raise http_error(response, call)
+            if "result" not in reply:
+                raise ResponseDecodeError(
+                    f"the {method} reply has neither a result nor an error",
+                    vendor=call.vendor,
+                    model="JSON-RPC reply",
+                    path="$",
+                )
             return RawResponse(response=response, data=reply)
 
         safe = is_safe_to_repeat(method) if idempotent is None else idempotent
