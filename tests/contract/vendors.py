@@ -146,8 +146,8 @@ COVE = Vendor(
     lifetime=15 * 60.0,
     read_path="GetServerInfo",
     paged_path="EnumerateAccountStatistics",
-    with_password=lambda clock, password: _cove_with_password(clock, password),
-    secret_calls=lambda client, sim: _cove_secrets(client, sim),
+    with_password=_cove_with_password,
+    secret_calls=_cove_secrets,
 )
 
 COVE_NEWEST_VISA_ONLY = attrs.evolve(
@@ -211,7 +211,7 @@ COMET = Vendor(
     with_password=lambda clock, password: CometSimulator(
         fleet=CometFleetSpec(users=2, jobs=10, seed=3), clock=clock, password=password
     ),
-    secret_calls=lambda client, sim: _comet_secrets(client, sim),
+    secret_calls=_comet_secrets,
 )
 
 COMET_TOTP = attrs.evolve(
@@ -260,7 +260,7 @@ NPM = Vendor(
     with_password=lambda clock, password: NpmBackupSimulator(
         seed=3, clock=clock, password=password
     ),
-    secret_calls=lambda client, sim: _npm_secrets(client, sim),
+    secret_calls=_npm_secrets,
 )
 
 VENDORS = [COVE, COVE_NEWEST_VISA_ONLY, COMET, COMET_TOTP, NPM]
