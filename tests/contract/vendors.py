@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -24,6 +25,8 @@ from npm_backup_sdk import NpmBackupClient, Server
 from npm_backup_sdk.testing import NpmBackupSimulator
 
 __all__ = ["VENDORS", "Vendor"]
+
+UTC_2026 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 @attrs.frozen
@@ -57,6 +60,7 @@ class Vendor:
         with_password: starts the simulator with a given password (for canaries).
         secret_calls: calls that carry secrets (logins, secret fields); returns the
             secret values the server handed out, to search for as well.
+        bad_calls: calls with arguments the SDK must refuse before sending anything.
     """
 
     name: str
@@ -75,6 +79,7 @@ class Vendor:
     paged_path: str
     with_password: Callable[[SimClock, str], Any]
     secret_calls: Callable[[Any, Any], list[str]]
+    bad_calls: tuple[Callable[[Any], object], ...] = ()
     lost_reply_relogs: bool = False
     empty_object_is_valid: bool = False
     empty_page_object_is_valid: bool = False
@@ -144,6 +149,14 @@ COVE = Vendor(
     logins=lambda sim: sim.logins,
     revoke=lambda sim: sim.expire_visas(),
     lifetime=15 * 60.0,
+    bad_calls=(
+        lambda c: c.enumerate_account_statistics(1, []),
+        lambda c: c.enumerate_account_statistics(1, "I1"),
+        lambda c: c.enumerate_account_statistics(1, ["I1"], count=0),
+        lambda c: c.enumerate_account_statistics("1", ["I1"]),
+        lambda c: c.enumerate_account_history_statistics(datetime(2026, 1, 1), 1, ["I1"]),
+        lambda c: c.iter_account_statistics(1, ["I1"], page_size=0),
+    ),
     read_path="GetServerInfo",
     paged_path="EnumerateAccountStatistics",
     with_password=_cove_with_password,
@@ -204,6 +217,12 @@ COMET = Vendor(
     logins=lambda sim: sim.logins,
     revoke=lambda sim: sim.revoke_all_sessions(),
     lifetime=None,
+    bad_calls=(
+        lambda c: c.iter_jobs(datetime(2026, 1, 1)),
+        lambda c: c.iter_jobs(UTC_2026, UTC_2026 - timedelta(hours=1)),
+        lambda c: c.iter_jobs(UTC_2026, UTC_2026, overlap=timedelta(hours=-3)),
+        lambda c: c.admin_get_jobs_for_date_range(datetime(2026, 1, 1), UTC_2026),
+    ),
     read_path="/meta/version",
     paged_path="/list-users",
     empty_object_is_valid=True,
@@ -253,6 +272,15 @@ NPM = Vendor(
     logins=lambda sim: sim.logins,
     revoke=lambda sim: sim.expire_tokens(),
     lifetime=3600.0,
+    bad_calls=(
+        lambda c: c.wait_for_operation(operation_type="backup", poll_interval=-1),
+        lambda c: c.wait_for_operation(operation_type="backup", timeout=float("nan")),
+        lambda c: c.wait_for_operation(operation_type=42),
+        lambda c: c.completed_backups.iter_download(1, "b", chunk_size=0),
+        lambda c: c.completed_backups.get(1, "../../etc"),
+        lambda c: c.backups.list("1"),
+        lambda c: c.backups.upload(1, 42),
+    ),
     read_path="/servers",
     paged_path="/scheduled_backups",
     empty_object_is_valid=True,

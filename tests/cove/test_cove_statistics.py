@@ -175,3 +175,28 @@ def test_rows_become_cross_vendor_runs_and_records() -> None:
     now = datetime(2023, 11, 15, tzinfo=timezone.utc)
     assert stale_devices(runs.values(), now=now) == []
     assert to_record(row)["I1"] == "pc-01"
+
+
+@pytest.mark.parametrize(
+    ("row", "read"),
+    [
+        ({"AccountId": 1e308 * 10}, None),
+        ({"AccountId": 1.5}, None),
+        ({"AccountId": True}, None),
+        ({"AccountId": 1, "Settings": [{"D1F12": "9" * 40}]}, "duration"),
+        ({"AccountId": 1, "Settings": [{"D1F15": "9" * 40}]}, "last_session"),
+        ({"AccountId": 1, "Settings": [{"I14": "Infinity"}]}, "used_storage"),
+    ],
+    ids=["infinite id", "fractional id", "boolean id", "huge duration", "huge time", "inf size"],
+)
+def test_out_of_range_values_are_decode_errors_naming_the_field(
+    row: dict[str, Any], read: str | None
+) -> None:
+    with pytest.raises(ResponseDecodeError) as info:
+        page = decode_page([row])
+        if read == "used_storage":
+            _ = page[0].used_storage
+        elif read is not None:
+            getattr(page[0].source(1), read)
+    assert info.value.path is not None
+    assert "AccountId" in info.value.path or "Settings" in info.value.path
