@@ -67,6 +67,16 @@ class Envelope:
             body["visa"] = current.get_secret_value()
 
         def handle(response: requests.Response, call: CallInfo) -> RawResponse[dict[str, Any]]:
+            if response.status_code in (404, 405):
+                raise http_error(
+                    response,
+                    call,
+                    message=(
+                        f"{call.url} answered HTTP {response.status_code}: it does not look "
+                        "like the Cove JSON-RPC endpoint. The Management Service is at "
+                        "https://api.backup.management/jsonapi (a base_url ends in /jsonapi)"
+                    ),
+                )
             try:
                 reply = parse_json(response, call)
             except ResponseDecodeError:

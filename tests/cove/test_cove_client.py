@@ -289,3 +289,13 @@ def test_http_errors_from_proxies_are_typed(client: CoveClient, sim: CoveSimulat
     sim.faults.fail_next(1, 502, body="<html>bad gateway</html>")
     with pytest.raises(e.ServerError, match="bad gateway"):
         client.call("GetServerInfo", idempotent=False)
+
+
+def test_a_base_url_without_the_endpoint_says_what_a_right_one_looks_like(
+    sim: CoveSimulator,
+) -> None:
+    client = CoveClient(sim.url, partner=sim.partner_name, username="u", password="p")
+    with pytest.raises(e.NotFoundError) as info:
+        client.get_server_info()
+    assert "does not look like the Cove JSON-RPC endpoint" in str(info.value)
+    assert "https://api.backup.management/jsonapi" in str(info.value)
