@@ -469,12 +469,14 @@ class CoveClient(BaseClient):
         selection_mode: str = "Merged",
         diagnose_refusals: bool = True,
         strict_columns: bool = False,
+        allow_legacy: bool = False,
     ) -> StatisticsPage:
         """``EnumerateAccountStatistics``: one page of device rows.
 
         ``columns`` are sent exactly as given (any padding); codes the catalogue does not
         know warn (:class:`~cove_sdk.columns.UnknownColumnWarning`; the service would drop
-        them silently), or raise with ``strict_columns=True``. Columns this client already
+        them silently), or raise with ``strict_columns=True``; legacy data sources (D2, D3)
+        warn unless ``allow_legacy=True``. Columns this client already
         proved the user may not read are left out (``page.dropped_columns`` names them).
         ``totals`` expressions (``"COUNT(1)"``, ``"SUM(I14)"``) come back typed in
         ``page.totals`` keyed by expression.
@@ -487,7 +489,7 @@ class CoveClient(BaseClient):
                 are not the cause).
         """
         wanted = check_strings("columns", columns)
-        validate_columns(wanted, strict=strict_columns, stacklevel=2)
+        validate_columns(wanted, strict=strict_columns, allow_legacy=allow_legacy, stacklevel=2)
         kept, dropped = self._refused.drop_known(partner_id, wanted)
         if dropped and not kept:
             raise ColumnsRefusedError(
@@ -542,6 +544,7 @@ class CoveClient(BaseClient):
         limit: int | None = None,
         concurrency: int = 1,
         selection_mode: str = "Merged",
+        allow_legacy: bool = False,
     ) -> OffsetPaginator[StatisticsRow]:
         """All matching devices, fetched page by page as you iterate (constant memory).
 
@@ -559,6 +562,7 @@ class CoveClient(BaseClient):
                 filter=filter,
                 order_by=order_by,
                 selection_mode=selection_mode,
+                allow_legacy=allow_legacy,
             )
 
         return OffsetPaginator(fetch, page_size=page_size, limit=limit, concurrency=concurrency)
