@@ -180,11 +180,17 @@ class CoveRunSource:
         self._partner_id = partner_id
         self.reporting = reporting
         self.page_size = page_size
-        self.columns = ["I1", "I8", "I78", "D9F09"] + statistics_columns(
-            RUN_FIELDS,
-            sources=[ds for ds in DATA_SOURCES.values() if ds is not TOTAL],
-            allow_legacy=True,
-        )
+        self.columns = [
+            "I1",
+            "I8",
+            "I78",
+            "D9F09",
+            *statistics_columns(
+                RUN_FIELDS,
+                sources=[ds for ds in DATA_SOURCES.values() if ds is not TOTAL],
+                allow_legacy=True,
+            ),
+        ]
 
     @property
     def partner_id(self) -> int:

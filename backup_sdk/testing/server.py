@@ -594,7 +594,7 @@ class SimulatorServer:
         self._port = server.server_address[1]
         thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.01},
+            kwargs={"poll_interval": 0.002},
             name=f"{type(self).__name__}:{self._port}",
             daemon=True,
         )
