@@ -9,9 +9,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from typing import Any, Final
 
-__all__ = ["JSONError", "dumps", "loads"]
+__all__ = ["JSONError", "dumps", "loads", "too_deep"]
 
 _orjson: Any
 try:  # the optional ``fast`` extra
@@ -22,6 +23,17 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 class JSONError(ValueError):
     """The text is not standard JSON (or nests too deeply to decode)."""
+
+
+#: 200 opening brackets in a row: no API sends that; decoding it would recurse deeply.
+_TOO_DEEP: Final = re.compile(rb"(?:[\[{]\s*){200}")
+_TOO_DEEP_TEXT: Final = re.compile(r"(?:[\[{]\s*){200}")
+
+
+def too_deep(text: bytes | str) -> bool:
+    """True for a document that opens 200 brackets in a row (refused without decoding)."""
+    pattern = _TOO_DEEP if isinstance(text, bytes | bytearray) else _TOO_DEEP_TEXT
+    return pattern.search(text) is not None  # type: ignore[arg-type]
 
 
 def _refuse_constant(name: str) -> Any:
@@ -40,6 +52,8 @@ def loads(text: bytes | str) -> Any:
             return _orjson.loads(text)
         except _orjson.JSONDecodeError as exc:
             problem = _position(exc)
+    elif too_deep(text):
+        problem = "nested too deeply to decode"
     else:
         try:
             return json.loads(text, parse_constant=_refuse_constant)

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from backup_sdk.jsonutil import too_deep
+
 __all__ = [
     "REDACTED",
     "SECRET_KEYS",
@@ -296,7 +298,7 @@ def redact_body(
         text = body
     ctype = (content_type or "").lower()
     rendered: str
-    if "json" in ctype or (not ctype and _looks_like_json(text)):
+    if ("json" in ctype or (not ctype and _looks_like_json(text))) and not too_deep(text):
         try:
             rendered = json.dumps(redact_json(json.loads(text)), separators=(",", ":"))
         except (ValueError, RecursionError):

@@ -60,7 +60,7 @@ def run_demo(stream: TextIO) -> None:
                 else f"  schedule {schedule.name!r}: not planned\n"
             )
         # one "device" per backup server: which filers hold no good backup from the last day?
-        per_server = [attrs.evolve(run, device_id=run.customer or "?") for run in runs]
+        per_server = [attrs.evolve(run, device_id=run.data_source or "?") for run in runs]
         stale = stale_devices(per_server, within=timedelta(hours=24), now=now)
         stream.write(
             "  servers with no successful backup in 24 h: "

@@ -23,5 +23,6 @@ VENDOR = Vendor(
     client="npm_backup_sdk.client:NpmBackupClient",
     simulator="npm_backup_sdk.testing.simulator:NpmBackupSimulator",
     runs="npm_backup_sdk.runs:to_backup_runs",
+    run_source="npm_backup_sdk.runs:NpmRunSource",
     demo="npm_backup_sdk.demo:run_demo",
 )

@@ -94,6 +94,8 @@ class NpmState:
     next_server_id: int = 1
     token_requests: int = 0
     tokens_issued: int = 0
+    scheduled_until: float = 0.0
+    visible_at: dict[str, float] = attrs.field(factory=dict)
 
 
 class NpmBackupSimulator(SimulatorServer):
@@ -151,6 +153,7 @@ class NpmBackupSimulator(SimulatorServer):
         )
         self._routes()
         self._seed(servers, backups_per_server)
+        self.state.scheduled_until = self.clock.time()
 
     # -- connection --------------------------------------------------------------------------
 
@@ -418,8 +421,10 @@ class NpmBackupSimulator(SimulatorServer):
         return None
 
     def _advance(self) -> None:
-        """Finish operations whose time has come (called on every request)."""
+        """Run due scheduled backups and finish operations whose time has come (called on
+        every request)."""
         now = self.clock.time()
+        self._run_schedules(now)
         for op in self.state.operations:
             if op.finished or now < op.started + op.duration:
                 continue
@@ -427,11 +432,96 @@ class NpmBackupSimulator(SimulatorServer):
             info = self._op_info(op)
             self.state.latest[op.kind] = info
             if op.kind == "backup":
+                self.state.visible_at.setdefault(op.extra["backup_id"], op.started + op.duration)
                 for record in self.state.backups.get(op.extra["server_id"], []):
                     if record["id"] == op.extra["backup_id"]:
                         record["status"] = op.outcome
                         if op.outcome == "completed":
                             record["size"] = len(self.state.files[record["id"]])
+
+    def _run_schedules(self, now: float) -> None:
+        """Start the backups that active daily schedules called for since the last check
+        (one missed because another operation was running is skipped, as a device would)."""
+        since = self.state.scheduled_until
+        self.state.scheduled_until = now
+        for schedule in list(self.state.schedules.values()):
+            rule = schedule.get("rrule") or {}
+            server_id = schedule.get("server_id")
+            if not schedule.get("active") or rule.get("freq") != "DAILY":
+                continue
+            if server_id not in self.state.servers:
+                continue
+            hours = rule.get("byhour") or [0]
+            minutes = rule.get("byminute") or [0]
+            day = int(since // 86_400) * 86_400
+            while day <= now:
+                for hour in hours:
+                    for minute in minutes:
+                        at = day + int(hour) * 3_600 + int(minute) * 60
+                        if since < at <= now and self._running_at(at) is None:
+                            self._scheduled_backup(schedule, int(server_id), at)
+                day += 86_400
+
+    def _running_at(self, at: float) -> _Operation | None:
+        for op in self.state.operations:
+            if op.started <= at < op.started + op.duration:
+                return op
+        return None
+
+    def _scheduled_backup(self, schedule: dict[str, Any], server_id: int, at: float) -> None:
+        rng = random.Random(f"{schedule['id']}:{int(at)}")
+        outcome = "failed" if rng.random() < 0.1 else "completed"
+        record = self._add_completed(
+            server_id,
+            str(schedule["name"]),
+            str(schedule.get("desc", "")),
+            int(at),
+            "started",
+            sid=str(schedule["id"]),
+        )
+        server = self.state.servers[server_id]
+        op = _Operation(
+            self._uuid(),
+            "backup",
+            at,
+            self.backup_duration,
+            outcome,
+            {
+                "server_id": server_id,
+                "backup_id": record["id"],
+                "info": {
+                    "backup_id": record["id"],
+                    "name": record["name"],
+                    "server_name": server["name"],
+                    "sbu_id": schedule["id"],
+                },
+            },
+        )
+        self.state.operations.append(op)
+        self.state.visible_at[record["id"]] = at + self.backup_duration
+        schedule["last_backup"] = f"{int(at)}.000000"
+
+    def truth_runs(self) -> list[dict[str, Any]]:
+        """Every stored backup that has finished, as a :class:`~backup_sdk.runs.BackupRun`
+        record with ``visible_at`` (when the appliance first showed its final status)."""
+        from npm_backup_sdk.models import CompletedBackup, Server, converter
+        from npm_backup_sdk.runs import to_backup_run
+
+        with self.lock:
+            self._advance()
+            runs = []
+            for server_id, records in self.state.backups.items():
+                server = converter.structure(self.state.servers[server_id], Server)
+                for record in records:
+                    if record["status"] == "started":
+                        continue
+                    run = to_backup_run(converter.structure(record, CompletedBackup), server)
+                    out = run.to_record()
+                    out["visible_at"] = self.state.visible_at.get(
+                        record["id"], record["created_on"]
+                    )
+                    runs.append(out)
+        return runs
 
     def _op_info(self, op: _Operation) -> dict[str, Any]:
         status = op.outcome if op.finished else "started"

@@ -1,0 +1,38 @@
+"""Response JSON decodes the same with or without orjson: strict, and never recursing
+into absurd nesting."""
+
+from __future__ import annotations
+
+import pytest
+
+from backup_sdk import jsonutil
+
+
+@pytest.fixture(params=["orjson", "stdlib"])
+def decoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "stdlib":
+        monkeypatch.setattr(jsonutil, "_orjson", None)
+    elif jsonutil._orjson is None:
+        pytest.skip("orjson (the fast extra) is not installed")
+    name: str = request.param
+    return name
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [(b'{"a": [1, 2.5, "x", null, true]}', {"a": [1, 2.5, "x", None, True]}), (b"[]", [])],
+)
+def test_standard_json_decodes(decoder: str, text: bytes, value: object) -> None:
+    assert jsonutil.loads(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [b"NaN", b"[Infinity]", b'{"a": -Infinity}', b"[" * 100_000 + b"]" * 100_000, b"{", b""],
+    ids=["nan", "infinity", "minus infinity", "deep", "truncated", "empty"],
+)
+def test_everything_else_is_a_json_error_without_a_chain(decoder: str, text: bytes) -> None:
+    with pytest.raises(jsonutil.JSONError) as info:
+        jsonutil.loads(text)
+    assert info.value.__cause__ is None
+    assert info.value.__context__ is None, "the decoder's error holds the whole document"
