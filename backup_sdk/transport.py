@@ -24,7 +24,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any, Final, TypeVar, cast, overload
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import attrs
 import requests
@@ -57,10 +57,8 @@ from backup_sdk.handlers import (
     raise_for_http_status,
 )
 from backup_sdk.hooks import CallInfo, Hooks, RequestEvent, ResponseEvent
+from backup_sdk.httplog import log_request, log_response
 from backup_sdk.redaction import (
-    REDACTED,
-    is_secret_key,
-    redact_body,
     redact_headers,
     redact_text,
     redact_url,
@@ -91,7 +89,6 @@ __all__ = [
 T = TypeVar("T")
 _MAX_REDIRECTS: Final = 5
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
-_LOG_LIMIT: Final = 2_000
 _insecure_warned: set[str] = set()
 _DEFAULT_TIMEOUT: Final = Timeout()
 
@@ -392,7 +389,9 @@ class Transport:
             for hook in self.hooks.on_request:
                 hook(RequestEvent(call=call, attempt=attempt))
             if self.logger.isEnabledFor(logging.DEBUG):
-                self._log_request(call, attempt, merged_headers, body)
+                log_request(
+                    self.logger, call, attempt, merged_headers, body.json, body.data, body.files
+                )
             attempt_started = self.clock()
             timeouts = per_attempt if remaining is None else per_attempt.capped(remaining)
             response, outcome, result = self._attempt(
@@ -502,7 +501,7 @@ class Transport:
             if watchdog is not None:
                 watchdog.disarm()
         if self.logger.isEnabledFor(logging.DEBUG):
-            self._log_response(call, response, stream)
+            log_response(self.logger, call, response, stream)
         try:
             result = parse(response, call)
         except APIError as exc:
@@ -669,76 +668,6 @@ class Transport:
         )
         for hook in self.hooks.on_response:
             hook(event)
-
-    def _log_request(
-        self, call: CallInfo, attempt: int, headers: Mapping[str, str], body: _Body
-    ) -> None:
-        rendered = ""
-        if body.json is not None:
-            rendered = _render_json(body.json)
-        elif isinstance(body.data, str | bytes):
-            ctype = headers.get("Content-Type", "application/x-www-form-urlencoded")
-            rendered = redact_body(body.data[: 4 * _LOG_LIMIT], ctype, limit=_LOG_LIMIT)
-        elif isinstance(body.data, Mapping):
-            rendered = _render_form(body.data)
-        elif body.data is not None or body.files is not None:
-            rendered = "<streamed upload>"
-        self.logger.debug(
-            "-> %s %s [%s] attempt %d headers=%s body=%s",
-            call.method,
-            call.url,
-            call.operation,
-            attempt,
-            redact_headers(headers),
-            rendered,
-        )
-
-    def _log_response(self, call: CallInfo, response: requests.Response, stream: bool) -> None:
-        ctype = response.headers.get("Content-Type")
-        if stream:
-            rendered = "<streamed>"
-        elif ctype and not ("json" in ctype or "text" in ctype or "form" in ctype):
-            rendered = f"<{len(response.content)} bytes of {ctype}>"
-        else:
-            content = response.content
-            head = content[: 4 * _LOG_LIMIT]
-            rendered = redact_body(head, ctype, limit=_LOG_LIMIT)
-            if len(content) > len(head):
-                rendered += f" [{len(content):,} bytes in all]"
-        self.logger.debug(
-            "<- %s %s [%s] HTTP %d in %.1f ms body=%s",
-            call.method,
-            call.url,
-            call.operation,
-            response.status_code,
-            response.elapsed.total_seconds() * 1000,
-            rendered,
-        )
-
-
-def _render_json(value: Any) -> str:
-    try:
-        text = redact_body(_dumps_for_log(value), "application/json", limit=_LOG_LIMIT)
-    except (TypeError, ValueError, RecursionError):
-        text = "<a JSON body that cannot be shown>"
-    return text
-
-
-def _dumps_for_log(value: Any) -> str:
-    import json
-
-    text = json.dumps(value, default=str, separators=(",", ":"))
-    return text[: 4 * _LOG_LIMIT] if len(text) > 4 * _LOG_LIMIT else text
-
-
-def _render_form(fields: Mapping[Any, Any]) -> str:
-    """A form body for the log, each secret field's value replaced before encoding."""
-    safe = [
-        (str(k), REDACTED if is_secret_key(str(k)) and v not in (None, "") else redact_text(str(v)))
-        for k, v in fields.items()
-    ]
-    text = urlencode(safe, safe="<>")
-    return text if len(text) <= _LOG_LIMIT else f"{text[:_LOG_LIMIT]}... [{len(text):,} characters]"
 
 
 def _never_sent(exc: BaseException) -> bool:
