@@ -1,10 +1,12 @@
 """A local Backup and Restore v2.0 appliance: a real HTTP server on 127.0.0.1.
 
 It speaks the family's wire format (JSON bodies, ``{"error_id", "error_text"}`` errors,
-``mgmt.aaa`` bearer tokens, ``common/1.0`` discovery) and keeps state: backup servers,
-schedules, stored backups with their files, and operations that move from ``started`` to
-``completed``/``failed`` as the simulator clock advances. A restore reboots the appliance:
-it refuses connections for ``reboot_seconds`` (simulator clock) and forgets every token.
+``mgmt.aaa`` bearer tokens, ``common/1.0`` discovery). The state lives in
+:class:`~npm_backup_sdk.testing.fleet.NpmFleet` (backup servers, schedules, stored backups
+with their files, and operations that move from ``started`` to ``completed``/``failed`` as
+the simulator clock advances); this module is the routes, authentication and tokens. A
+restore reboots the appliance: it refuses connections for ``reboot_seconds`` (simulator
+clock) and forgets every token.
 
 Where the reference is loose, the simulator is too, so the client must cope: timestamps
 come as integers or as decimal strings, empty collections omit ``items``, and a server
@@ -14,13 +16,9 @@ created without a key returns its generated private key once.
 from __future__ import annotations
 
 import base64
-import hashlib
-import random
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-import attrs
 from typing_extensions import Unpack
 
 from backup_sdk.client import ClientOptions
@@ -34,11 +32,11 @@ from backup_sdk.testing import (
     json_response,
 )
 from npm_backup_sdk.client import NpmBackupClient
+from npm_backup_sdk.testing.fleet import PROGRESS_STEPS, NpmFleet, NpmState
 
 __all__ = ["NpmBackupSimulator", "NpmState"]
 
 ROOT = "/api/npm.backup/2.0"
-_STEPS = 10
 _MODULES = [
     {
         "short_name": "config",
@@ -68,34 +66,8 @@ def _error(status: int, error_id: str, text: str) -> SimResponse:
     return json_response({"error_id": error_id, "error_text": text}, status)
 
 
-@attrs.define
-class _Operation:
-    op_id: str
-    kind: str  # backup | restore | reset-factory
-    started: float
-    duration: float
-    outcome: str  # completed | failed
-    extra: dict[str, Any]
-    finished: bool = False
-
-
-@attrs.define
-class NpmState:
-    """Everything the simulated appliance stores (inspect it in tests)."""
-
-    servers: dict[int, dict[str, Any]] = attrs.field(factory=dict)
-    schedules: dict[str, dict[str, Any]] = attrs.field(factory=dict)
-    backups: dict[int, list[dict[str, Any]]] = attrs.field(factory=dict)
-    files: dict[str, bytes] = attrs.field(factory=dict)
-    operations: list[_Operation] = attrs.field(factory=list)
-    tokens: dict[str, float] = attrs.field(factory=dict)
-    refresh_tokens: set[str] = attrs.field(factory=set)
-    latest: dict[str, dict[str, Any]] = attrs.field(factory=dict)
-    next_server_id: int = 1
-    token_requests: int = 0
-    tokens_issued: int = 0
-    scheduled_until: float = 0.0
-    visible_at: dict[str, float] = attrs.field(factory=dict)
+def _busy() -> SimResponse:
+    return _error(409, "OPERATION_IN_PROGRESS", "another operation is running")
 
 
 class NpmBackupSimulator(SimulatorServer):
@@ -112,6 +84,12 @@ class NpmBackupSimulator(SimulatorServer):
             restore.
         legacy_auth_only: serve tokens only at ``mgmt.aaa/1.0`` (an older appliance).
         allow_basic: accept HTTP Basic credentials as well as tokens.
+
+    Attributes:
+        fleet: the appliance's servers, schedules, backups and operations
+            (:class:`~npm_backup_sdk.testing.fleet.NpmFleet`); ``state``,
+            ``next_outcomes``, ``backup_duration``, ``restore_duration``, ``file_size``,
+            ``system_id`` and ``sw_version`` read and set it.
     """
 
     def __init__(
@@ -135,25 +113,23 @@ class NpmBackupSimulator(SimulatorServer):
         self.username = username
         self.password = password
         self.token_lifetime = token_lifetime
-        self.backup_duration = backup_duration
-        self.restore_duration = restore_duration
         self.reboot_seconds = reboot_seconds
         self.legacy_auth_only = legacy_auth_only
         self.allow_basic = allow_basic
-        self.file_size = file_size
-        #: outcome of the next operations started ("completed" or "failed"), consumed in order
-        self.next_outcomes: list[str] = []
-        self.system_id = f"SIM-{seed:04d}-NPM"
-        self.sw_version = "11.14.0"
-        self._rng = random.Random(seed)
-        self.state = NpmState()
         self._router = Router(
             not_found=lambda r: _error(404, "RESOURCE_NOT_FOUND", f"{r.path} not found"),
             not_allowed=lambda r: _error(405, "METHOD_NOT_ALLOWED", f"{r.method} not allowed"),
         )
         self._routes()
-        self._seed(servers, backups_per_server)
-        self.state.scheduled_until = self.clock.time()
+        self.fleet = NpmFleet(
+            self.clock,
+            seed=seed,
+            servers=servers,
+            backups_per_server=backups_per_server,
+            backup_duration=backup_duration,
+            restore_duration=restore_duration,
+            file_size=file_size,
+        )
 
     # -- connection --------------------------------------------------------------------------
 
@@ -180,6 +156,72 @@ class NpmBackupSimulator(SimulatorServer):
         """A client for this simulator, logging in as its user."""
         return NpmBackupClient.from_env(self.env(), **options)
 
+    # -- the fleet's settings, as attributes of the simulator ---------------------------------
+
+    @property
+    def state(self) -> NpmState:
+        """Everything the simulated appliance stores (inspect it in tests)."""
+        return self.fleet.state
+
+    @state.setter
+    def state(self, value: NpmState) -> None:
+        self.fleet.state = value
+
+    @property
+    def next_outcomes(self) -> list[str]:
+        """Outcome of the next operations started ("completed" or "failed"), consumed in
+        order."""
+        return self.fleet.next_outcomes
+
+    @next_outcomes.setter
+    def next_outcomes(self, value: list[str]) -> None:
+        self.fleet.next_outcomes = value
+
+    @property
+    def backup_duration(self) -> float:
+        """Seconds (simulator clock) a backup runs."""
+        return self.fleet.backup_duration
+
+    @backup_duration.setter
+    def backup_duration(self, value: float) -> None:
+        self.fleet.backup_duration = value
+
+    @property
+    def restore_duration(self) -> float:
+        """Seconds (simulator clock) a restore runs."""
+        return self.fleet.restore_duration
+
+    @restore_duration.setter
+    def restore_duration(self, value: float) -> None:
+        self.fleet.restore_duration = value
+
+    @property
+    def file_size(self) -> int:
+        """Bytes in the file of every backup the appliance writes."""
+        return self.fleet.file_size
+
+    @file_size.setter
+    def file_size(self, value: int) -> None:
+        self.fleet.file_size = value
+
+    @property
+    def system_id(self) -> str:
+        """The appliance's system id (``device_status``)."""
+        return self.fleet.system_id
+
+    @system_id.setter
+    def system_id(self, value: str) -> None:
+        self.fleet.system_id = value
+
+    @property
+    def sw_version(self) -> str:
+        """The appliance's software version (``info`` and every stored backup)."""
+        return self.fleet.sw_version
+
+    @sw_version.setter
+    def sw_version(self, value: str) -> None:
+        self.fleet.sw_version = value
+
     # -- public helpers ----------------------------------------------------------------------
 
     def reboot(self, seconds: float | None = None) -> None:
@@ -194,106 +236,12 @@ class NpmBackupSimulator(SimulatorServer):
         with self.lock:
             self.state.tokens.clear()
 
-    # -- seeding -----------------------------------------------------------------------------
-
-    def _uuid(self) -> str:
-        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
-
-    def _blob(self, backup_id: str, size: int) -> bytes:
-        seed = hashlib.sha256(backup_id.encode()).digest()
-        return (seed * (size // len(seed) + 1))[:size]
-
-    def _seed(self, servers: int, per_server: int) -> None:
-        now = self.clock.now()
-        for n in range(servers):
-            server_id = self._add_server(
-                {
-                    "name": f"filer-{n + 1:02d}",
-                    "desc": f"Backup filer {n + 1}",
-                    "host": f"filer{n + 1}.backup.example",
-                    "port": 22,
-                    "path": f"/srv/backups/appliance{n + 1}",
-                    "user": "backup",
-                }
-            )
-            # newest backup 2 h, 20 h or 3 days old; the middle server's newest one failed
-            newest_age = (2, 20, 75)[n % 3] * 3_600
-            for k in range(per_server):
-                created = now - newest_age - (per_server - 1 - k) * 86_400
-                failed = n % 3 == 1 and k == per_server - 1
-                self._add_completed(
-                    server_id,
-                    f"nightly-{k + 1}",
-                    "Nightly backup",
-                    created,
-                    "failed" if failed else "completed",
-                    sid=None,
-                )
-        schedule_id = self._uuid()
-        self.state.schedules[schedule_id] = {
-            "id": schedule_id,
-            "name": "nightly",
-            "desc": "Every night at 02:30",
-            "active": True,
-            "retry_attempts": 2,
-            "retry_delay": 15,
-            "retention": 7,
-            "server_id": 1,
-            "contents": {"config_only": False, "modules": [{"module": "config", "options": []}]},
-            "rrule": {
-                "freq": "DAILY",
-                "byhour": [2],
-                "byminute": [30],
-                "dtstart": now - 604_800,
-                "timezone": "Etc/Universal",
-            },
-            # the reference calls these "timestamps" without a unit: sent as decimal strings
-            "last_backup": f"{now - 36_000}.250000",
-            "next_backup": f"{now + 50_400}.000000",
-        }
-
-    def _add_server(self, data: dict[str, Any]) -> int:
-        server_id = self.state.next_server_id
-        self.state.next_server_id += 1
-        key_seed = hashlib.sha256(f"{server_id}{data.get('host')}".encode()).digest()
-        public = "ssh-rsa " + base64.b64encode(key_seed * 4).decode() + " appliance"
-        record = {**data, "id": server_id, "public_key": public}
-        record.pop("new_private_key", None)
-        self.state.servers[server_id] = record
-        self.state.backups[server_id] = []
-        return server_id
-
-    def _add_completed(
-        self,
-        server_id: int,
-        name: str,
-        desc: str,
-        created: int,
-        status: str,
-        sid: str | None,
-        blob: bytes | None = None,
-    ) -> dict[str, Any]:
-        backup_id = self._uuid()
-        data = blob if blob is not None else self._blob(backup_id, self.file_size)
-        record: dict[str, Any] = {
-            "id": backup_id,
-            "name": name,
-            "desc": desc,
-            "server_id": server_id,
-            "status": status,
-            "hostname": "appliance.example",
-            "sw_version": self.sw_version,
-            "model": "SIM-8180",
-            "serial": "SIM0000001",
-            "created_on": created,
-            "contents": {"config_only": False, "modules": [{"module": "config", "options": []}]},
-            "size": len(data) if status == "completed" else 0,
-        }
-        if sid:
-            record["sid"] = sid
-        self.state.backups[server_id].append(record)
-        self.state.files[backup_id] = data
-        return record
+    def truth_runs(self) -> list[dict[str, Any]]:
+        """Every stored backup that has finished, as a :class:`~backup_sdk.runs.BackupRun`
+        record with ``visible_at`` (when the appliance first showed its final status)."""
+        with self.lock:
+            self.fleet.advance()
+            return self.fleet.truth_runs()
 
     # -- routing -----------------------------------------------------------------------------
 
@@ -303,7 +251,7 @@ class NpmBackupSimulator(SimulatorServer):
         r.add("GET", "/api/common/1.0/info", self._info)
         r.add("GET", "/api/common/1.0/ping", lambda req: json_response({}))
         r.add("GET", "/api/common/1.0/services", self._services)
-        authed = {
+        authed: dict[tuple[str, str], Callable[..., SimResponse]] = {
             ("GET", "/device_status"): self._device_status,
             ("GET", "/servers"): self._list_servers,
             ("POST", "/servers"): self._create_server,
@@ -328,10 +276,10 @@ class NpmBackupSimulator(SimulatorServer):
 
     def handle(self, request: SimRequest) -> SimResponse:
         with self.lock:
-            self._advance()
+            self.fleet.advance()
             return self._router.dispatch(request)
 
-    def _authenticated(self, handler: Any) -> Any:
+    def _authenticated(self, handler: Callable[..., SimResponse]) -> Callable[..., SimResponse]:
         def wrapped(request: SimRequest, **params: str) -> SimResponse:
             header = request.headers.get("Authorization") or ""
             scheme, _, value = header.partition(" ")
@@ -350,7 +298,7 @@ class NpmBackupSimulator(SimulatorServer):
                     return _error(401, "AUTH_INVALID_CREDENTIALS", "Invalid username or password")
             else:
                 return _error(401, "AUTH_REQUIRED", "Authentication required")
-            return handler(request, **params)  # type: ignore[no-any-return]
+            return handler(request, **params)
 
         return wrapped
 
@@ -372,9 +320,9 @@ class NpmBackupSimulator(SimulatorServer):
             creds = body.get("user_credentials") or {}
             if (creds.get("username"), creds.get("password")) != (self.username, self.password):
                 return _error(401, "AUTH_INVALID_CREDENTIALS", "Invalid username or password")
-            refresh = self._uuid() if body.get("generate_refresh_token") else None
+            refresh = self.fleet.uuid() if body.get("generate_refresh_token") else None
         self.state.tokens_issued += 1
-        access = "tok-" + self._uuid().replace("-", "")
+        access = "tok-" + self.fleet.uuid().replace("-", "")
         expires = self.clock.time() + self.token_lifetime
         self.state.tokens[access] = expires
         reply: dict[str, Any] = {
@@ -414,155 +362,21 @@ class NpmBackupSimulator(SimulatorServer):
 
     # -- operations --------------------------------------------------------------------------
 
-    def _running(self) -> _Operation | None:
-        for op in self.state.operations:
-            if not op.finished:
-                return op
-        return None
-
-    def _advance(self) -> None:
-        """Run due scheduled backups and finish operations whose time has come (called on
-        every request)."""
-        now = self.clock.time()
-        self._run_schedules(now)
-        for op in self.state.operations:
-            if op.finished or now < op.started + op.duration:
-                continue
-            op.finished = True
-            info = self._op_info(op)
-            self.state.latest[op.kind] = info
-            if op.kind == "backup":
-                self.state.visible_at.setdefault(op.extra["backup_id"], op.started + op.duration)
-                for record in self.state.backups.get(op.extra["server_id"], []):
-                    if record["id"] == op.extra["backup_id"]:
-                        record["status"] = op.outcome
-                        if op.outcome == "completed":
-                            record["size"] = len(self.state.files[record["id"]])
-
-    def _run_schedules(self, now: float) -> None:
-        """Start the backups that active daily schedules called for since the last check
-        (one missed because another operation was running is skipped, as a device would)."""
-        since = self.state.scheduled_until
-        self.state.scheduled_until = now
-        for schedule in list(self.state.schedules.values()):
-            rule = schedule.get("rrule") or {}
-            server_id = schedule.get("server_id")
-            if not schedule.get("active") or rule.get("freq") != "DAILY":
-                continue
-            if server_id not in self.state.servers:
-                continue
-            hours = rule.get("byhour") or [0]
-            minutes = rule.get("byminute") or [0]
-            day = int(since // 86_400) * 86_400
-            while day <= now:
-                for hour in hours:
-                    for minute in minutes:
-                        at = day + int(hour) * 3_600 + int(minute) * 60
-                        if since < at <= now and self._running_at(at) is None:
-                            self._scheduled_backup(schedule, int(server_id), at)
-                day += 86_400
-
-    def _running_at(self, at: float) -> _Operation | None:
-        for op in self.state.operations:
-            if op.started <= at < op.started + op.duration:
-                return op
-        return None
-
-    def _scheduled_backup(self, schedule: dict[str, Any], server_id: int, at: float) -> None:
-        rng = random.Random(f"{schedule['id']}:{int(at)}")
-        outcome = "failed" if rng.random() < 0.1 else "completed"
-        record = self._add_completed(
-            server_id,
-            str(schedule["name"]),
-            str(schedule.get("desc", "")),
-            int(at),
-            "started",
-            sid=str(schedule["id"]),
-        )
-        server = self.state.servers[server_id]
-        op = _Operation(
-            self._uuid(),
-            "backup",
-            at,
-            self.backup_duration,
-            outcome,
-            {
-                "server_id": server_id,
-                "backup_id": record["id"],
-                "info": {
-                    "backup_id": record["id"],
-                    "name": record["name"],
-                    "server_name": server["name"],
-                    "sbu_id": schedule["id"],
-                },
-            },
-        )
-        self.state.operations.append(op)
-        self.state.visible_at[record["id"]] = at + self.backup_duration
-        schedule["last_backup"] = f"{int(at)}.000000"
-
-    def truth_runs(self) -> list[dict[str, Any]]:
-        """Every stored backup that has finished, as a :class:`~backup_sdk.runs.BackupRun`
-        record with ``visible_at`` (when the appliance first showed its final status)."""
-        from npm_backup_sdk.models import CompletedBackup, Server, converter
-        from npm_backup_sdk.runs import to_backup_run
-
-        with self.lock:
-            self._advance()
-            runs = []
-            for server_id, records in self.state.backups.items():
-                server = converter.structure(self.state.servers[server_id], Server)
-                for record in records:
-                    if record["status"] == "started":
-                        continue
-                    run = to_backup_run(converter.structure(record, CompletedBackup), server)
-                    out = run.to_record()
-                    out["visible_at"] = self.state.visible_at.get(
-                        record["id"], record["created_on"]
-                    )
-                    runs.append(out)
-        return runs
-
-    def _op_info(self, op: _Operation) -> dict[str, Any]:
-        status = op.outcome if op.finished else "started"
-        message = {
-            "started": "in progress",
-            "completed": "finished successfully",
-            "failed": "could not write to the backup server",
-        }[status]
-        info: dict[str, Any] = {
-            "operation_type": op.kind,
-            "start_time": int(op.started),
-            "status": status,
-            "status_message": message,
-        }
-        info.update(op.extra.get("info", {}))
-        return info
-
-    def _begin(self, kind: str, duration: float, extra: dict[str, Any]) -> _Operation | SimResponse:
-        if self._running() is not None:
-            return _error(409, "OPERATION_IN_PROGRESS", "another operation is running")
-        outcome = self.next_outcomes.pop(0) if self.next_outcomes else "completed"
-        op = _Operation(self._uuid(), kind, self.clock.time(), duration, outcome, extra)
-        self.state.operations.append(op)
-        return op
-
     def _device_status(self, request: SimRequest) -> SimResponse:
         body: dict[str, Any] = {
             "system_id": self.system_id,
             "available_backup_modules": _MODULES,
             "available_restore_modules": _MODULES[:2],
         }
-        op = self._running()
+        op = self.fleet.running()
         if op is not None:
-            elapsed = self.clock.time() - op.started
-            done = min(_STEPS - 1, int(elapsed / op.duration * _STEPS)) if op.duration else 0
+            done = self.fleet.progress(op)
             current: dict[str, Any] = {
-                "info": self._op_info(op),
+                "info": self.fleet.op_info(op),
                 "progress": {
                     "completed": done,
-                    "total": _STEPS,
-                    "status_message": f"step {done + 1} of {_STEPS}",
+                    "total": PROGRESS_STEPS,
+                    "status_message": f"step {done + 1} of {PROGRESS_STEPS}",
                 },
             }
             if op.kind == "backup":
@@ -589,7 +403,7 @@ class NpmBackupSimulator(SimulatorServer):
 
     def _server_record(self, sid: str) -> dict[str, Any] | None:
         try:
-            return self.state.servers.get(int(sid))
+            return self.fleet.server(int(sid))
         except ValueError:
             return None
 
@@ -613,16 +427,7 @@ class NpmBackupSimulator(SimulatorServer):
         body = self._check_server_body(request)
         if isinstance(body, SimResponse):
             return body
-        generated = "new_private_key" not in body
-        server_id = self._add_server(body)
-        reply = dict(self.state.servers[server_id])
-        if generated:  # the device returns the key it generated, once
-            reply["new_private_key"] = (
-                "-----BEGIN RSA PRIVATE KEY-----\n"
-                + base64.b64encode(hashlib.sha512(str(server_id).encode()).digest()).decode()
-                + "\n-----END RSA PRIVATE KEY-----"
-            )
-        return json_response(reply, 201)
+        return json_response(self.fleet.create_server(body), 201)
 
     def _get_server(self, request: SimRequest, sid: str) -> SimResponse:
         server = self._server_record(sid)
@@ -637,15 +442,13 @@ class NpmBackupSimulator(SimulatorServer):
         body = self._check_server_body(request)
         if isinstance(body, SimResponse):
             return body
-        body.pop("new_private_key", None)
-        server.update({k: v for k, v in body.items() if k not in ("id", "public_key")})
+        self.fleet.update_server(server, body)
         return json_response(server)
 
     def _delete_server(self, request: SimRequest, sid: str) -> SimResponse:
         if self._server_record(sid) is None:
             return _error(404, "RESOURCE_NOT_FOUND", f"server {sid} not found")
-        del self.state.servers[int(sid)]
-        self.state.backups.pop(int(sid), None)
+        self.fleet.delete_server(int(sid))
         return SimResponse(status=204, content_type=None)
 
     # -- schedules ---------------------------------------------------------------------------
@@ -686,10 +489,7 @@ class NpmBackupSimulator(SimulatorServer):
         body = self._check_schedule(request)
         if isinstance(body, SimResponse):
             return body
-        schedule_id = self._uuid()
-        body.update({"id": schedule_id, "next_backup": f"{self.clock.now() + 3_600}.000000"})
-        self.state.schedules[schedule_id] = body
-        return json_response(body, 201)
+        return json_response(self.fleet.add_schedule(body), 201)
 
     def _get_schedule(self, request: SimRequest, sid: str) -> SimResponse:
         found = self.state.schedules.get(sid)
@@ -704,13 +504,11 @@ class NpmBackupSimulator(SimulatorServer):
         body = self._check_schedule(request)
         if isinstance(body, SimResponse):
             return body
-        found.update(
-            {k: v for k, v in body.items() if k not in ("id", "last_backup", "next_backup")}
-        )
+        self.fleet.update_schedule(found, body)
         return json_response(found)
 
     def _delete_schedule(self, request: SimRequest, sid: str) -> SimResponse:
-        if self.state.schedules.pop(sid, None) is None:
+        if not self.fleet.delete_schedule(sid):
             return _error(404, "RESOURCE_NOT_FOUND", f"scheduled backup {sid} not found")
         return SimResponse(status=204, content_type=None)
 
@@ -722,8 +520,7 @@ class NpmBackupSimulator(SimulatorServer):
         return json_response({"server_id": int(sid), "completed": self.state.backups[int(sid)]})
 
     def _start_backup(self, request: SimRequest, sid: str) -> SimResponse:
-        server = self._server_record(sid)
-        if server is None:
+        if self._server_record(sid) is None:
             return _error(404, "RESOURCE_NOT_FOUND", f"server {sid} not found")
         try:
             body = request.json()
@@ -731,51 +528,22 @@ class NpmBackupSimulator(SimulatorServer):
             return _error(400, "INVALID_REQUEST", "body is not JSON")
         if not body.get("name") or "contents" not in body or "desc" not in body:
             return _error(400, "INVALID_PARAMETER", "name, desc and contents are required")
-        record = self._add_completed(
-            int(sid), body["name"], body["desc"], self.clock.now(), "started", sid=None
-        )
-        op = self._begin(
-            "backup",
-            self.backup_duration,
-            {
-                "server_id": int(sid),
-                "backup_id": record["id"],
-                "contents": body["contents"],
-                "info": {
-                    "backup_id": record["id"],
-                    "name": body["name"],
-                    "server_name": server["name"],
-                },
-            },
-        )
-        if isinstance(op, SimResponse):
-            self.state.backups[int(sid)].remove(record)
-            return op
-        return json_response(self._op_info(op), 202)
+        op = self.fleet.start_backup(int(sid), body["name"], body["desc"], body["contents"])
+        if op is None:
+            return _busy()
+        return json_response(self.fleet.op_info(op), 202)
 
     def _upload(self, request: SimRequest, sid: str) -> SimResponse:
         if self._server_record(sid) is None:
             return _error(404, "RESOURCE_NOT_FOUND", f"server {sid} not found")
         if not request.body:
             return _error(400, "INVALID_REQUEST", "the upload is empty")
-        record = self._add_completed(
-            int(sid),
-            "uploaded",
-            "Uploaded backup",
-            self.clock.now(),
-            "completed",
-            sid=None,
-            blob=request.body,
-        )
-        return json_response(record, 201)
+        return json_response(self.fleet.upload(int(sid), request.body), 201)
 
     def _find_backup(self, sid: str, bid: str) -> dict[str, Any] | None:
         if self._server_record(sid) is None:
             return None
-        for record in self.state.backups[int(sid)]:
-            if record["id"] == bid:
-                return record
-        return None
+        return self.fleet.find_backup(int(sid), bid)
 
     def _get_backup(self, request: SimRequest, sid: str, bid: str) -> SimResponse:
         record = self._find_backup(sid, bid)
@@ -787,8 +555,7 @@ class NpmBackupSimulator(SimulatorServer):
         record = self._find_backup(sid, bid)
         if record is None:
             return _error(404, "RESOURCE_NOT_FOUND", f"backup {bid} not found")
-        self.state.backups[int(sid)].remove(record)
-        self.state.files.pop(bid, None)
+        self.fleet.delete_backup(int(sid), record)
         return SimResponse(status=204, content_type=None)
 
     def _download(self, request: SimRequest, sid: str, bid: str) -> SimResponse:
@@ -815,14 +582,9 @@ class NpmBackupSimulator(SimulatorServer):
             return _error(404, "RESOURCE_NOT_FOUND", f"backup {bid} not found")
         if record["status"] != "completed":
             return _error(409, "BACKUP_NOT_READY", f"backup {bid} is {record['status']}")
-        server = self.state.servers[int(sid)]
-        op = self._begin(
-            "restore",
-            self.restore_duration,
-            {"size": record["size"], "info": {"backup_id": bid, "server_name": server["name"]}},
-        )
-        if isinstance(op, SimResponse):
-            return op
-        # the appliance reboots shortly after accepting the restore
+        op = self.fleet.start_restore(int(sid), record)
+        if op is None:
+            return _busy()
+        # the appliance reboots shortly after it accepted the restore
         self.clock.call_later(0.05, self.reboot)
-        return json_response(self._op_info(op), 202)
+        return json_response(self.fleet.op_info(op), 202)
