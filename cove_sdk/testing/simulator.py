@@ -3,7 +3,8 @@ node's Reporting Service at ``/repserv_json``, on one real HTTP server on 127.0.
 
 It speaks the envelope the real service does: errors travel over HTTP 200 as
 ``{"error": {"code": -32603, "message": ..., "data": <Cove code>}}``; ``Login`` returns a
-visa at the top level and every reply (errors included) carries a fresh one; visas lapse
+visa at the top level and every reply to a call whose visa was accepted carries a fresh
+one (errors such as 13501 included; a failed login and a refused visa carry none); visas lapse
 after ``visa_lifetime`` seconds of the simulator clock (1701); a user can be limited to an
 allow-list of columns (13501 for any other); a wrong partner form gives 2100.
 

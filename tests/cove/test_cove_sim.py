@@ -150,3 +150,16 @@ def test_active_sources_come_in_all_three_formats() -> None:
     formats = {d.value("I78") for d in fleet.devices if d.sources and len(d.sources) > 1}
     assert any("," in f for f in formats if f)
     assert any(f.startswith("D0") and "," not in f for f in formats if f)
+
+
+def test_refused_logins_and_visas_carry_no_visa_but_other_errors_do(sim: CoveSimulator) -> None:
+    bad_login = rpc(sim, "Login", {"partner": sim.partner_name, "username": "x", "password": "y"})
+    assert bad_login["error"]["data"] == 2100
+    assert "visa" not in bad_login
+    refused = rpc(sim, "EnumerateAccounts", {"partnerId": sim.fleet.msp.id}, visa="not-a-visa")
+    assert refused["error"]["data"] == 1701
+    assert "visa" not in refused
+    visa = login(sim)["visa"]
+    bad_params = rpc(sim, "GetPartnerInfoById", {"partnerId": "not a number"}, visa=visa)
+    assert "error" in bad_params
+    assert bad_params["visa"] != visa
