@@ -358,7 +358,9 @@ class CometSimulator(SimulatorServer):
                         "RetryCount": rng.randrange(3),
                         "BackupRuleGUID": _guid(rng),
                         "ConflictingJobID": "",
-                        "Tags": {"site": "hq"} if i % 14 == 0 else {},
+                        "Tags": "site:hq" if i % 14 == 0 else "",
+                        # newer than any reference this SDK knows: kept as it is
+                        "FutureCounters": {"Dedup": 0.42, "Shards": [1, 2]},
                         "DestinationSizeStart": {"Size": 10**9, "MeasureStarted": start},
                         "DestinationSizeEnd": {"Size": 10**9 + job["UploadSize"]},
                     }

@@ -162,18 +162,25 @@ def test_newer_job_fields_decode_and_round_trip(
 ) -> None:
     raw = next(j for j in sim.jobs if "RetryCount" in j and j.get("Tags"))
     job = client.admin_get_job_properties(raw["GUID"])
-    assert job.extra_fields["RetryCount"] == raw["RetryCount"]
-    assert job.extra_fields["Tags"] == {"site": "hq"}
-    assert converter.unstructure(job) == raw
+    assert job.retry_count == raw["RetryCount"], "a 25.9.6 field, typed"
+    assert job.tags == "site:hq"
+    assert job.extra_fields == {"FutureCounters": {"Dedup": 0.42, "Shards": [1, 2]}}
+    written = converter.unstructure(job)
+    assert _contains(written, raw), "everything received is written back"
+    added = {k: v for k, v in written.items() if k not in raw}
+    assert converter.structure(added, BackupJobDetail) == BackupJobDetail(), "the rest: defaults"
 
 
 def test_unknown_job_status_classifies_by_range() -> None:
     job = converter.structure(
-        {"GUID": "g", "Status": 6004, "Classification": 4999}, BackupJobDetail
+        {"GUID": "g", "Status": 6042, "Classification": 4999}, BackupJobDetail
     )
-    assert job.status.is_unknown
+    assert job.status.is_unknown, "a code no reference knows"
     assert job_category(job.status) is JobCategory.RUNNING
     assert job_category(6003) is JobCategory.RUNNING
+    assert job_category(6004) is JobCategory.RUNNING
+    assert JobStatus(6003) is JobStatus.RUNNING_TRYAGAIN, "known since 25.9.6"
+    assert JobStatus(6004) is JobStatus.NOT_YET_STARTED
     assert job_category(7042) is JobCategory.ERROR
     assert job_category(5123) is JobCategory.SUCCESS
     assert job_category(0) is JobCategory.UNKNOWN
