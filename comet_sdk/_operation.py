@@ -104,6 +104,10 @@ class OperationTable(Mapping[str, Operation]):
     def __contains__(self, name: object) -> bool:
         return name in self._rows
 
+    def since_of(self, name: str) -> str:
+        """The ``since`` of a method (without building the operation)."""
+        return self._rows[name][7]
+
     def by_path(self) -> dict[str, str]:
         """``{path: method name}`` (without building any operation)."""
         return {row[0]: name for name, row in self._rows.items()}
