@@ -176,7 +176,7 @@ class CometFleet:
                 "Username": username,
                 "AccountName": f"Customer {n + 1}",
                 "LocalTimezone": "UTC",
-                "EmailAddresses": [f"it@customer{n + 1}.example"],
+                "Emails": [f"it@customer{n + 1}.example"],
                 "Devices": {
                     device_id: {
                         "FriendlyName": f"PC-{n + 1:03d}",

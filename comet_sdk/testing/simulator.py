@@ -98,7 +98,7 @@ class CometSimulator(SimulatorServer):
         self.state = CometFleet(self.fleet, now=self.clock.now(), version=version)
         self.resources: dict[str, bytes] = {}
         self.news: dict[str, dict[str, Any]] = {
-            "news-1": {"DateCreated": self.clock.now() - 86_400, "Content": "Maintenance"}
+            "news-1": {"DateTime": self.clock.now() - 86_400, "TextContent": "Maintenance"}
         }
         # the methods this version has, by path (operations are built on first use)
         self._paths = {
@@ -363,7 +363,7 @@ class CometSimulator(SimulatorServer):
                 ["127.0.0.1", "192.0.2.10"]
             ),
             "AdminDispatcherGetDefaultLoginUrl": lambda f, r: json_response(
-                {**OK, "LoginURL": self.base_url + "/"}
+                {"LoginURL": self.base_url + "/"}
             ),
             "BrandingProps": self._branding_props,
             # the user-web API: the same state, seen by one user
@@ -407,7 +407,7 @@ class CometSimulator(SimulatorServer):
         if connection is None:
             return _error(500, f"No live connection with ID {fields.get('TargetID', '')!r}")
         if operation.auth == "user" and connection["Username"] != fields.get("Username"):
-            return _error(403, "That device does not belong to this account")
+            return _error(403, "Permission denied: that device belongs to another account")
         return connection
 
     # -- sessions and accounts -----------------------------------------------------------------
@@ -794,10 +794,11 @@ class CometSimulator(SimulatorServer):
         if isinstance(connection, SimResponse):
             return connection
         base = fields.get("Path", "") or "C:\\"
+        now = self.clock.now()
         objects = [
-            {"name": "Users", "type": "dir", "mtime": self.clock.now() - 86_400, "size": 0},
-            {"name": "pagefile.sys", "type": "file", "mtime": self.clock.now() - 60, "size": 2**31},
-            {"name": f"{base.rstrip(chr(92))}-notes.txt", "type": "file", "mtime": 1, "size": 12},
+            {"name": "Users", "type": "dir", "mtime": now - 86_400, "size": 0},
+            {"name": "pagefile.sys", "type": "file", "mtime": now - 60, "size": 2**31},
+            {"name": f"{base.rstrip(chr(92))}-notes.txt", "type": "file", "mtime": now, "size": 12},
         ]
         if is_newer("25.9.6", self.version):
             return json_response(objects)  # a bare list before the wrapper object
@@ -828,7 +829,7 @@ class CometSimulator(SimulatorServer):
             return connection
         objects = [
             {"name": "Documents", "type": "dir", "subtree": "t-docs", "mtime": 1, "size": 0},
-            {"name": "report.pdf", "type": "file", "mtime": 2, "size": 52_000},
+            {"name": "report.pdf", "type": "file", "mtime": 2, "size": 52_000, "r": True},
         ]
         return json_response({**OK, "StoredObjects": objects})
 
@@ -842,9 +843,11 @@ class CometSimulator(SimulatorServer):
             "DeviceName": "Simulated SSD",
             "Caption": "Simulated SSD",
             "Size": 512 * 10**9,
-            "Partitions": [{"PartitionOffset": 1_048_576, "Size": 511 * 10**9}],
+            "Partitions": [
+                {"PartitionOffset": 1_048_576, "Size": 511 * 10**9, "Filesystem": "NTFS"}
+            ],
         }
-        return json_response({**OK, "Devices": [disk]})
+        return json_response({**OK, "Disks": [disk]})
 
     def _operation_for(self, request: SimRequest) -> Operation:
         return OPERATIONS[self._paths[request.path]]
@@ -881,13 +884,17 @@ class CometSimulator(SimulatorServer):
 
     def _stats(self, fields: dict[str, str], request: SimRequest) -> SimResponse:
         days: dict[str, dict[str, Any]] = {}
+        devices = sum(len(p.get("Devices", {})) for p in self.profiles.values())
+        buckets = sum(len(p.get("Destinations", {})) for p in self.profiles.values())
         for job in self.state.jobs:
             day = str(job["StartTime"] // 86_400 * 86_400)
-            entry = days.setdefault(day, {"DeviceCount": 0, "JobCount": 0, "TotalSize": 0})
-            entry["JobCount"] += 1
-            entry["TotalSize"] += job["TotalSize"]
-        for entry in days.values():
-            entry["DeviceCount"] = len(self.profiles)
+            days[day] = {
+                "Users": len(self.profiles),
+                "Devices": devices,
+                "Buckets": buckets,
+                "Boosters": 0,
+                "NetworkDevices": 0,
+            }
         return json_response(days)
 
     def _platforms(self, fields: dict[str, str], request: SimRequest) -> SimResponse:
@@ -941,8 +948,8 @@ class CometSimulator(SimulatorServer):
         for profile in self.profiles.values():
             for vault_id in profile.get("Destinations", {}):
                 buckets[vault_id] = {
+                    "OrganizationID": "",
                     "CreateTime": profile.get("CreateTime", 0),
-                    "CreationGUID": vault_id,
                     "Size": {"Size": 10**9, "MeasureStarted": self.clock.now() - 3_600},
                 }
         return json_response(buckets)

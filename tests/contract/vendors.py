@@ -16,7 +16,7 @@ import attrs
 
 from backup_sdk.client import BaseClient
 from backup_sdk.testing import SimClock, SimulatorServer
-from comet_sdk import CometAdminClient
+from comet_sdk import CometAdminClient, CometUserClient
 from comet_sdk.testing import CometFleetSpec, CometSimulator
 from cove_sdk import CoveClient
 from cove_sdk.testing import CoveSimulator, FleetSpec
@@ -153,6 +153,36 @@ COMET_TOTP = attrs.evolve(
     COMET, name="comet-totp", start=_comet_totp_sim, client=_comet_totp_client
 )
 
+
+def _comet_user_client(sim: CometSimulator, **options: Any) -> CometUserClient:
+    user = "customer-001"
+    return CometUserClient(
+        sim.base_url,
+        username=user,
+        password=sim.user_passwords[user],
+        use_session=True,
+        **options,
+    )
+
+
+def _comet_user_write(client: CometUserClient) -> object:
+    current = client.user_web_get_user_profile_and_hash()
+    return client.user_web_set_profile_hash(current.profile, current.profile_hash)
+
+
+# the user-web API: a user's own session, shared the same way
+COMET_USER = attrs.evolve(
+    COMET,
+    name="comet-user",
+    client=_comet_user_client,
+    read=lambda client: client.user_web_news_get_all(),
+    write=_comet_user_write,
+    write_path="/user/web/set-profile-hash",
+    writes_applied=lambda sim: len(sim.received("/user/web/set-profile-hash")),
+    paged=lambda client: list(client.user_web_get_jobs()),
+    logins=lambda sim: sim.user_logins,
+)
+
 # -- the appliance ---------------------------------------------------------------------------
 
 
@@ -177,4 +207,4 @@ NPM = Vendor(
     lifetime=3600.0,
 )
 
-VENDORS = [COVE, COVE_NEWEST_VISA_ONLY, COMET, COMET_TOTP, NPM]
+VENDORS = [COVE, COVE_NEWEST_VISA_ONLY, COMET, COMET_TOTP, COMET_USER, NPM]
