@@ -441,6 +441,14 @@ class CometSimulator(SimulatorServer):
                     "AllowPasswordAndTOTPLogin": self.require_totp,
                     "AllowPasswordAndU2FLogin": False,
                     "TOTPKey": "",
+                    # bytes as a JSON array of numbers, as some servers write them
+                    "U2FRegistrations": [
+                        {
+                            "Description": "Security key",
+                            "RegisterTime": self.clock.now() - 30 * 86_400,
+                            "Registration": [5, 4, 0, 255, 16, 32],
+                        }
+                    ],
                 },
             }
         )
