@@ -54,6 +54,8 @@ def test_generated_code_has_not_drifted_from_the_specs() -> None:
         for p in (ROOT / "comet_sdk" / "_generated").rglob("*.py")
     }
     assert on_disk == set(files), "files the generator no longer writes"
+    page = comet_codegen.DOCS_PAGE.read_text(encoding="utf-8")
+    assert page == comet_codegen.generate_docs(), "run python -m tools.comet_codegen"
 
 
 def test_spec_is_what_the_reference_says() -> None:
