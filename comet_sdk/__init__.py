@@ -123,19 +123,22 @@ _LAZY_MODELS = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
-    """The re-exported model classes, enums and run helpers, imported on first use."""
-    if name in _LAZY_RUNS:
-        from comet_sdk import runs as source
-    elif name in _LAZY_ENUMS:
-        from comet_sdk._generated import enums as source  # type: ignore[no-redef]
-    elif name in _LAZY_MODELS:
-        from comet_sdk._generated import models as source  # type: ignore[no-redef]
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(source, name)
-    globals()[name] = value
-    return value
+# hidden from type checkers, so that a misspelt name is still an error for them
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """The re-exported model classes, enums and run helpers, imported on first use."""
+        if name in _LAZY_RUNS:
+            from comet_sdk import runs as source
+        elif name in _LAZY_ENUMS:
+            from comet_sdk._generated import enums as source
+        elif name in _LAZY_MODELS:
+            from comet_sdk._generated import models as source
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(source, name)
+        globals()[name] = value
+        return value
 
 
 logging.getLogger("comet_sdk").addHandler(logging.NullHandler())

@@ -102,8 +102,11 @@ def severity_rank(severity: str) -> int:
     return _SEVERITY_ORDER.get(str(getattr(severity, "value", severity)), 1)
 
 
-def __getattr__(name: str) -> Any:
-    """The enum classes, imported on first use."""
-    value = getattr(_constants, name)
-    globals()[name] = value
-    return value
+# hidden from type checkers, so that a misspelt name is still an error for them
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """The enum classes, imported on first use."""
+        value = getattr(_constants, name)
+        globals()[name] = value
+        return value

@@ -42,12 +42,15 @@ def _converter() -> ModelConverter:
         return built
 
 
-def __getattr__(name: str) -> Any:
-    if name == "converter":
-        return _converter()
-    value = getattr(_models, name)
-    globals()[name] = value
-    return value
+# hidden from type checkers, so that a misspelt name is still an error for them
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        if name == "converter":
+            return _converter()
+        value = getattr(_models, name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

@@ -1799,12 +1799,14 @@ ENUMS: Final[tuple[str, ...]] = (
 )
 
 
-def __getattr__(name: str) -> Any:
-    """The enum classes, imported on first use."""
-    if name in ENUMS:
-        from comet_sdk._generated import enums
+if not TYPE_CHECKING:
 
-        value = getattr(enums, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def __getattr__(name: str) -> Any:
+        """The enum classes, imported on first use."""
+        if name in ENUMS:
+            from comet_sdk._generated import enums
+
+            value = getattr(enums, name)
+            globals()[name] = value
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1708,8 +1708,10 @@ _LAZY = LazyNamespace(
 )
 
 
-def __getattr__(name: str) -> Any:
-    return _LAZY.load(name)
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        return _LAZY.load(name)
 
 
 def __dir__() -> list[str]:
