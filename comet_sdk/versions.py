@@ -14,7 +14,15 @@ import re
 from comet_sdk._generated import BASELINE, LATEST
 from comet_sdk._operation import Operation
 
-__all__ = ["BASELINE", "LATEST", "is_newer", "parse_version", "too_new"]
+__all__ = [
+    "BASELINE",
+    "LATEST",
+    "beyond_baseline",
+    "checked_items",
+    "is_newer",
+    "parse_version",
+    "too_new",
+]
 
 _PART = re.compile(r"\d+")
 
