@@ -14,7 +14,12 @@ whose fields name their exact wire key with :func:`wire`::
 * wire names are taken from the field metadata; nothing is guessed from case;
 * keys the model does not know are kept in ``extra_fields`` and written back on the way out;
 * ``null`` for a list or mapping field decodes as an empty one;
-* ints reject floats with a fraction and booleans (no silent truncation);
+* ints reject floats with a fraction and booleans (no silent truncation); a float field
+  sent as an integer (``50``) keeps it as that int, so it is written back as ``50``;
+* ``null`` where a nested model is expected decodes to the model's default (and is
+  written back as ``null`` while that default is left unchanged);
+* ``bytes`` fields accept base64 text or a JSON array of byte values and are written back
+  in the form received (see :class:`WireBytes`);
 * :class:`UnixTime` fields turn unix seconds into aware UTC datetimes, ``0`` into ``None``;
 * open enums (:class:`OpenIntEnum`, :class:`OpenStrEnum`) keep values they do not know;
 * any failure becomes :class:`~backup_sdk.errors.ResponseDecodeError` with a field path.
@@ -22,6 +27,8 @@ whose fields name their exact wire key with :func:`wire`::
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import enum
 import json
@@ -45,6 +52,7 @@ __all__ = [
     "OpenIntEnum",
     "OpenStrEnum",
     "UnixTime",
+    "WireBytes",
     "WireModel",
     "iter_wire_names",
     "model",
@@ -253,6 +261,98 @@ def _unixtime_from_raw(raw: float | str) -> UnixTime:
     value = UnixTime.from_raw(raw, auto_units=True)
     value.raw = raw
     return value
+
+
+# --------------------------------------------------------------------------- bytes
+
+
+class WireBytes(bytes):
+    """Bytes decoded from JSON, remembering how they were written there.
+
+    JSON has no bytes: APIs send them as base64 text (``"AQID"``) or as an array of byte
+    values (``[1, 2, 3]``). :attr:`wire_form` is ``"base64"``, ``"array"`` or ``"null"``, and
+    :attr:`raw` is the base64 text exactly as received, so encoding writes the value back
+    in its original form. Plain ``bytes`` (built in code) encode as standard base64.
+    """
+
+    wire_form: str
+    raw: str | None
+
+    def __new__(
+        cls, value: bytes = b"", *, wire_form: str = "base64", raw: str | None = None
+    ) -> Self:
+        obj = super().__new__(cls, value)
+        obj.wire_form = wire_form
+        obj.raw = raw
+        return obj
+
+    @classmethod
+    def from_wire(cls, value: Any) -> Self:
+        """Decode base64 text, a list of byte values (0-255) or ``null``.
+
+        Raises:
+            ValueError: anything else (the message says what arrived).
+        """
+        if value is None:
+            return cls(b"", wire_form="null")
+        if isinstance(value, str):
+            try:
+                decoded = base64.b64decode(value, validate=True)
+            except (binascii.Error, ValueError):
+                raise ValueError(f"expected base64 text, got {_describe(value)}") from None
+            return cls(decoded, wire_form="base64", raw=value)
+        if isinstance(value, list | tuple):
+            if not all(type(item) is int and 0 <= item <= 255 for item in value):
+                raise ValueError(f"expected byte values 0-255, got {_describe(value)}")
+            return cls(bytes(value), wire_form="array")
+        raise ValueError(f"expected base64 text or a list of bytes, got {_describe(value)}")
+
+    def to_wire(self) -> Any:
+        """The value in the form it was received in."""
+        if self.wire_form == "array":
+            return list(self)
+        if self.wire_form == "null" and not self:
+            return None
+        if self.raw is not None:
+            return self.raw
+        return base64.b64encode(self).decode("ascii")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_wirebytes, (bytes(self), self.wire_form, self.raw))
+
+    def __repr__(self) -> str:
+        return f"WireBytes({bytes(self)!r}, wire_form={self.wire_form!r})"
+
+
+def _wirebytes(value: bytes, wire_form: str, raw: str | None) -> WireBytes:
+    return WireBytes(value, wire_form=wire_form, raw=raw)
+
+
+def _encode_bytes(value: bytes) -> Any:
+    if isinstance(value, WireBytes):
+        return value.to_wire()
+    return base64.b64encode(value).decode("ascii")
+
+
+# Models decoded from a JSON ``null`` (by id, with a weak reference to tell a reused id
+# apart): they are written back as ``null`` for as long as they equal their default.
+_NULL_BORN: dict[int, weakref.ref[Any]] = {}
+
+
+def _remember_null(obj: Any) -> None:
+    key = id(obj)
+    _NULL_BORN[key] = weakref.ref(obj, lambda _: _NULL_BORN.pop(key, None))
+
+
+def _born_null(obj: Any) -> bool:
+    ref = _NULL_BORN.get(id(obj))
+    if ref is None or ref() is not obj:
+        return False
+    cls: Any = type(obj)
+    try:
+        return bool(obj == cls())
+    except TypeError:
+        return False
 
 
 # --------------------------------------------------------------------------- open enums
@@ -477,6 +577,10 @@ class ModelConverter:
         def s_float(value: Any, _: Any) -> float:
             if isinstance(value, bool):
                 raise ValueError(f"expected a number, got boolean {value!r}")
+            if type(value) is int:
+                # kept as the int it was sent as (an int is a valid float value), so that
+                # ``50`` is written back as ``50``, not ``50.0``
+                return value
             if isinstance(value, int | float):
                 return float(value)
             if isinstance(value, str) and numeric_strings:
@@ -510,6 +614,10 @@ class ModelConverter:
         conv.register_structure_hook(float, s_float)
         conv.register_structure_hook(str, s_str)
         conv.register_structure_hook(bool, s_bool)
+        conv.register_structure_hook(bytes, lambda value, _: WireBytes.from_wire(value))
+        conv.register_structure_hook(WireBytes, lambda value, _: WireBytes.from_wire(value))
+        conv.register_unstructure_hook(bytes, _encode_bytes)
+        conv.register_unstructure_hook(WireBytes, _encode_bytes)
 
         auto_units = self.auto_time_units
 
@@ -630,6 +738,15 @@ def _model_structure_hook(
     secrets = tuple(a.name for a in fields if a.metadata.get(_SECRET))
 
     def structure_model(data: Any, _: Any) -> Any:
+        if data is None:
+            # ``null`` where an object is expected: the model's default, as ``null`` lists
+            # decode to ``[]`` (remembered, so an unchanged default is written as ``null``)
+            try:
+                default = cls()
+            except TypeError:
+                raise ValueError(f"expected an object for {name}, got None") from None
+            _remember_null(default)
+            return default
         if not isinstance(data, Mapping):
             raise ValueError(f"expected an object for {name}, got {_describe(data)}")
         obj = base(data, cls)
@@ -673,7 +790,9 @@ def _model_unstructure_hook(
     # (a search clause holds search clauses), and eager lookup would recurse forever.
     hooks: dict[str, Callable[[Any], Any]] = {}
 
-    def unstructure_model(obj: Any) -> dict[str, Any]:
+    def unstructure_model(obj: Any) -> dict[str, Any] | None:
+        if _NULL_BORN and _born_null(obj):
+            return None
         out: dict[str, Any] = {}
         for attr_name, wire_key, tp, is_time in plan:
             value = getattr(obj, attr_name)

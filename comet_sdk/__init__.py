@@ -1,27 +1,20 @@
-"""Typed client for the Comet Server admin API (all 124 methods of Comet 20.9.12).
+"""Typed clients for the Comet Server API: every method of Comet 20.9.12 and 25.9.6.
 
 >>> from comet_sdk import CometAdminClient
 >>> client = CometAdminClient("https://backup.example.com", username="admin", password="...")
 >>> jobs = client.iter_jobs(since, until).to_list()
+
+``CometAdminClient`` speaks the admin API, ``CometUserClient`` the user-web API (a user's
+own account and devices). Model classes and enums are imported on first use, so importing
+this package stays cheap however large the API grows.
 """
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from backup_sdk._version import __version__
 from comet_sdk import vendor as _vendor  # noqa: F401  (registers the secret wire keys)
-from comet_sdk._generated.constants import JobClassification, JobStatus, Severity
-from comet_sdk._generated.methods import OPERATIONS
-from comet_sdk._generated.models import (
-    BackupJobDetail,
-    BackupJobProgress,
-    CometAPIResponseMessage,
-    GetProfileAndHashResponseMessage,
-    JobEntry,
-    LiveUserConnection,
-    ServerMetaVersionInfo,
-    SessionKeyRegeneratedResponse,
-    UserProfileConfig,
-)
+from comet_sdk._generated.operations import OPERATIONS
 from comet_sdk._operation import Operation
 from comet_sdk.client import CometAdminClient
 from comet_sdk.enums import JobCategory, job_category
@@ -44,10 +37,27 @@ from comet_sdk.errors import (
     RequestTimeoutError,
     ResponseDecodeError,
     ServerError,
+    ServerVersionError,
     TransportError,
     ValidationError,
 )
-from comet_sdk.runs import to_backup_runs
+from comet_sdk.user_client import CometUserClient
+
+if TYPE_CHECKING:
+    from comet_sdk._generated.enums import JobClassification, JobStatus, Severity
+    from comet_sdk._generated.models import (
+        BackupJobDetail,
+        BackupJobProgress,
+        CometAPIResponseMessage,
+        GetProfileAndHashResponseMessage,
+        JobEntry,
+        LiveUserConnection,
+        ProtectedItemWithBackupRulesResponse,
+        ServerMetaVersionInfo,
+        SessionKeyRegeneratedResponse,
+        UserProfileConfig,
+    )
+    from comet_sdk.runs import CometRunSource, to_backup_runs
 
 __all__ = [
     "OPERATIONS",
@@ -60,6 +70,8 @@ __all__ = [
     "BackupSDKError",
     "CometAPIResponseMessage",
     "CometAdminClient",
+    "CometRunSource",
+    "CometUserClient",
     "ConfigurationError",
     "ConflictError",
     "ConnectError",
@@ -75,12 +87,14 @@ __all__ = [
     "Operation",
     "OperationTimeoutError",
     "PermissionDeniedError",
+    "ProtectedItemWithBackupRulesResponse",
     "RateLimitError",
     "RedirectError",
     "RequestTimeoutError",
     "ResponseDecodeError",
     "ServerError",
     "ServerMetaVersionInfo",
+    "ServerVersionError",
     "SessionKeyRegeneratedResponse",
     "Severity",
     "TransportError",
@@ -90,5 +104,41 @@ __all__ = [
     "job_category",
     "to_backup_runs",
 ]
+
+_LAZY_RUNS = frozenset({"CometRunSource", "to_backup_runs"})
+_LAZY_ENUMS = frozenset({"JobClassification", "JobStatus", "Severity"})
+_LAZY_MODELS = frozenset(
+    {
+        "BackupJobDetail",
+        "BackupJobProgress",
+        "CometAPIResponseMessage",
+        "GetProfileAndHashResponseMessage",
+        "JobEntry",
+        "LiveUserConnection",
+        "ProtectedItemWithBackupRulesResponse",
+        "ServerMetaVersionInfo",
+        "SessionKeyRegeneratedResponse",
+        "UserProfileConfig",
+    }
+)
+
+
+# hidden from type checkers, so that a misspelt name is still an error for them
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """The re-exported model classes, enums and run helpers, imported on first use."""
+        if name in _LAZY_RUNS:
+            from comet_sdk import runs as source
+        elif name in _LAZY_ENUMS:
+            from comet_sdk._generated import enums as source
+        elif name in _LAZY_MODELS:
+            from comet_sdk._generated import models as source
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(source, name)
+        globals()[name] = value
+        return value
+
 
 logging.getLogger("comet_sdk").addHandler(logging.NullHandler())

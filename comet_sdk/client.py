@@ -3,45 +3,31 @@
 Every call is ``POST /api/v1/...`` with a form body (strings raw, ints in decimal, JSON
 values as compact JSON, optional parameters left out) carrying the admin credentials (see
 :mod:`comet_sdk.session` for the three ways to authenticate and how a refused session key
-is told from a permission problem).
+is told from a permission problem). Methods newer than the server are refused before they
+are sent (:class:`~comet_sdk.errors.ServerVersionError`; ``check_version=False`` turns the
+check off).
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 import warnings
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar, overload
 
-import requests
 from typing_extensions import Self, Unpack, deprecated
 
-from backup_sdk.auth import AuthStrategy, Issued, Lease
-from backup_sdk.client import BaseClient, ClientOptions, RawResponse, read_env
-from backup_sdk.errors import (
-    APIError,
-    AuthenticationError,
-    ConfigurationError,
-    ConflictError,
-    ResponseDecodeError,
-    ValidationError,
-)
-from backup_sdk.handlers import iter_content, parse_json, raise_for_http_status
-from backup_sdk.hooks import CallInfo
-from backup_sdk.jsonutil import JSONError, loads
-from backup_sdk.models import WireModel
+from backup_sdk.auth import AuthStrategy, Issued
+from backup_sdk.client import ClientOptions, read_env
+from backup_sdk.errors import APIError, AuthenticationError, ConfigurationError, ConflictError
 from backup_sdk.pagination import WindowPaginator
 from backup_sdk.redaction import Secret, remember_secret
 from backup_sdk.transport import Transport
-from backup_sdk.uploads import Upload
+from comet_sdk._base import CometClientBase
 from comet_sdk._generated import models as m
-from comet_sdk._generated.methods import OPERATIONS, GeneratedMethods
-from comet_sdk._operation import Operation
-from comet_sdk.errors import error_from_message, is_error_body
-from comet_sdk.models import converter
+from comet_sdk._generated.methods import GeneratedMethods
+from comet_sdk._generated.operations import OPERATIONS
 from comet_sdk.session import SessionLogin, TotpSource
 
 __all__ = ["CometAdminClient"]
@@ -50,42 +36,7 @@ T = TypeVar("T")
 _PROFILE_ATTEMPTS = 3
 
 
-def _python_type(text: str) -> Any:
-    """The Python type for a reference type name (``List<BackupJobDetail>`` ...)."""
-    text = text.strip()
-    if text.startswith("List<"):
-        return list[_python_type(text[5:-1])]  # type: ignore[misc]
-    if text.startswith("Dictionary<"):
-        key, _, value = text[11:-1].partition(",")
-        return dict[_python_type(key), _python_type(value)]  # type: ignore[misc]
-    simple = {"string": str, "int": int, "bool": bool, "float32": float, "any": Any}
-    if text in simple:
-        return simple[text]
-    return getattr(m, text)
-
-
-@functools.cache
-def _return_type(operation: Operation) -> Any:
-    return _python_type(operation.returns)
-
-
-def _form_value(name: str, value: Any, as_json: bool) -> str:
-    if as_json or isinstance(value, WireModel | list | dict):
-        return json.dumps(converter.unstructure(value), separators=(",", ":"))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValidationError(f"{name}: give an aware datetime", parameter=name)
-        return str(int(value.timestamp()))
-    if isinstance(value, int | str):
-        return str(value)
-    raise ValidationError(
-        f"{name}: cannot send a {type(value).__name__} as a form value", parameter=name
-    )
-
-
-class CometAdminClient(BaseClient, GeneratedMethods):
+class CometAdminClient(CometClientBase, GeneratedMethods):
     """Client for one Comet Server's admin API.
 
     Args:
@@ -97,6 +48,10 @@ class CometAdminClient(BaseClient, GeneratedMethods):
         session_key: an existing admin session key (used until refused).
         use_session: start an admin session on first use and share its key between
             calls and threads, instead of sending the password with every call.
+        check_version: refuse, before sending, a method or parameter newer than the
+            server (the version is read once with ``AdminMetaVersion``, when a call first
+            needs it). On by default.
+        server_version: the server's version if you know it (no ``AdminMetaVersion`` call).
 
     ``**options`` are the transport settings of :class:`backup_sdk.client.ClientOptions`
     (timeout, deadline, retry, session, proxies, verify, cert, headers, hooks, sleep, clock).
@@ -104,9 +59,6 @@ class CometAdminClient(BaseClient, GeneratedMethods):
     Raises:
         ConfigurationError: no username, or neither a password nor a session key.
     """
-
-    vendor = "comet"
-    package = "comet_sdk"
 
     username: str
     _password: Secret | None
@@ -123,6 +75,8 @@ class CometAdminClient(BaseClient, GeneratedMethods):
         totp: TotpSource | None = None,
         session_key: str | None = None,
         use_session: bool = False,
+        check_version: bool = True,
+        server_version: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None: ...
 
@@ -140,6 +94,8 @@ class CometAdminClient(BaseClient, GeneratedMethods):
         totp: TotpSource | None = None,
         session_key: str | None = None,
         use_session: bool = False,
+        check_version: bool = True,
+        server_version: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None: ...
 
@@ -277,128 +233,8 @@ class CometAdminClient(BaseClient, GeneratedMethods):
             "Password": self._password.get_secret_value(),
         }
 
-    # -- calls ---------------------------------------------------------------------------
-
-    def _invoke(self, operation: Operation, params: dict[str, Any]) -> Any:
-        upload = params.get("upload")
-        replayable = Upload(upload) if operation.multipart and upload is not None else None
-
-        def send(lease: Lease[Any]) -> Any:
-            return self._send(operation, params, self._auth_fields(lease.value), replayable)
-
-        return self._credentials.call(send)
-
-    def call_raw(self, method: str, params: Mapping[str, Any] | None = None) -> RawResponse[Any]:
-        """Call any Comet method by name with raw form values; returns the HTTP response
-        and the decoded body (JSON values, or text), without building models or raising
-        for a ``Status`` in the body.
-
-        Raises:
-            ValidationError: the method is not in the spec.
-        """
-        operation = OPERATIONS.get(method)
-        if operation is None:
-            raise ValidationError(f"no Comet method {method!r}", parameter="method")
-
-        def send(lease: Lease[Any]) -> RawResponse[Any]:
-            fields = {
-                **self._auth_fields(lease.value),
-                **{
-                    k: _form_value(k, v, k in operation.json_params)
-                    for k, v in (params or {}).items()
-                },
-            }
-            return self._transport.request(
-                "POST",
-                operation.path,
-                operation=operation.name,
-                idempotent=operation.safe,
-                data=fields,
-                handler=_raw_handler,
-            )
-
-        return self._credentials.call(send)
-
-    def _send(
-        self,
-        operation: Operation,
-        params: Mapping[str, Any],
-        credentials: dict[str, str],
-        upload: Upload | None = None,
-    ) -> Any:
-        fields = {
-            name: _form_value(name, value, name in operation.json_params)
-            for name, value in params.items()
-            if value is not None and not (operation.multipart and name == "upload")
-        }
-        handler = functools.partial(self._handle, operation)
-        if operation.multipart:
-            if upload is None:
-                raise ValidationError(f"{operation.name} needs an upload", parameter="upload")
-            headers = {f"X-Comet-Admin-{k}": v for k, v in credentials.items()}
-            with upload.open() as body:
-                return self._transport.request(
-                    "POST",
-                    operation.path,
-                    operation=operation.name,
-                    idempotent=operation.safe,
-                    headers=headers,
-                    data=fields,
-                    files={"upload": ("upload", body, "application/octet-stream")},
-                    handler=handler,
-                )
-        return self._transport.request(
-            "POST",
-            operation.path,
-            operation=operation.name,
-            idempotent=operation.safe,
-            data={**credentials, **fields},
-            stream=operation.kind == "binary",
-            handler=handler,
-        )
-
-    def _handle(self, operation: Operation, response: requests.Response, call: CallInfo) -> Any:
-        ctype = response.headers.get("Content-Type", "").lower()
-        if response.status_code >= 400:
-            body = _json_or_none(response) if "json" in ctype else None
-            if is_error_body(body):
-                assert isinstance(body, dict)
-                raise error_from_message(
-                    body["Status"],
-                    str(body["Message"]),
-                    operation=operation.name,
-                    http_status=response.status_code,
-                )
-            raise_for_http_status(response, call)
-        if operation.kind == "binary":
-            if "json" in ctype:  # an error instead of the download
-                self._raise_if_error(operation, _json_or_none(response), message_only=True)
-            return iter_content(response, call)
-        if operation.kind == "text":
-            if "json" in ctype and response.content.lstrip().startswith(b"{"):
-                self._raise_if_error(operation, _json_or_none(response), message_only=True)
-            return response.text
-        body = parse_json(response, call)
-        if body is None and not operation.returns.startswith(("List<", "Dictionary<")):
-            # Comet (Go) sends an empty list or map as null; a structure is never null
-            raise ResponseDecodeError(
-                f"{operation.name} answered null where {operation.returns} belongs",
-                vendor=self.vendor,
-                model=operation.returns,
-                path="$",
-            )
-        self._raise_if_error(operation, body, message_only=operation.kind == "message")
-        return converter.structure(body, _return_type(operation))
-
-    def _raise_if_error(self, operation: Operation, body: Any, *, message_only: bool) -> None:
-        if is_error_body(body):
-            raise error_from_message(body["Status"], str(body["Message"]), operation=operation.name)
-        if message_only and isinstance(body, dict) and isinstance(body.get("Status"), int):
-            status = body["Status"]
-            if not 200 <= status <= 299:
-                raise error_from_message(
-                    status, str(body.get("Message", "")), operation=operation.name
-                )
+    def _learn_version(self) -> str | None:
+        return self.admin_meta_version().version or None
 
     # -- helpers beyond the reference ------------------------------------------------------
 
@@ -469,16 +305,3 @@ _HASH = re.compile(r"hash", re.I)
 
 def _is_hash_conflict(error: APIError) -> bool:
     return isinstance(error, ConflictError) or bool(_HASH.search(error.message))
-
-
-def _json_or_none(response: requests.Response) -> Any:
-    try:
-        return loads(response.content)
-    except JSONError:
-        return None
-
-
-def _raw_handler(response: requests.Response, call: CallInfo) -> RawResponse[Any]:
-    ctype = response.headers.get("Content-Type", "").lower()
-    data: Any = parse_json(response, call) if "json" in ctype else response.text
-    return RawResponse(response=response, data=data)

@@ -5,12 +5,15 @@ The server answers application errors with HTTP 200 and a ``CometAPIResponseMess
 keys and ``Status >= 400`` -- a ``BackupJobDetail`` has a ``Status`` of its own (5000-7999).
 For methods that return nothing but a ``CometAPIResponseMessage``, a ``Status`` outside
 200-299 is a failure.
+
+:class:`ServerVersionError` is raised by the client itself, before anything is sent, when a
+method or a parameter is newer than the server (see ``docs/comet-versions.md``).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from backup_sdk.errors import (
     APIError,
@@ -53,11 +56,44 @@ __all__ = [
     "RequestTimeoutError",
     "ResponseDecodeError",
     "ServerError",
+    "ServerVersionError",
     "TransportError",
     "ValidationError",
     "error_from_message",
     "is_error_body",
 ]
+
+
+class ServerVersionError(InvalidRequestError):
+    """A method or parameter is newer than the Comet Server the client talks to.
+
+    Raised before the request is sent (an older server would answer "not found" for an
+    unknown method, and would silently ignore an unknown parameter). It is an
+    :class:`~backup_sdk.errors.InvalidRequestError`: the request is not one this server can
+    serve. ``status`` and ``code`` are ``None`` (no answer was involved).
+
+    Attributes:
+        operation: the Comet method.
+        parameter: the parameter that is too new (``None`` when the method itself is).
+        required_version: the first Comet version known to have it.
+        server_version: the version the server reported (``AdminMetaVersion``).
+    """
+
+    _fields: ClassVar[tuple[str, ...]] = (
+        *InvalidRequestError._fields,
+        "parameter",
+        "required_version",
+        "server_version",
+    )
+    parameter: str | None
+    required_version: str | None
+    server_version: str | None
+
+    def __init__(self, message: str, **details: Any) -> None:
+        details.setdefault("vendor", "comet")
+        details.setdefault("retryable", False)
+        super().__init__(message, **details)
+
 
 TOTP_REQUIRED = "ERR_TOTP_REQUIRED"
 UNKNOWN_DEVICE = "ERR_UNKNOWN_DEVICE"

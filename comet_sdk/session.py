@@ -1,4 +1,4 @@
-"""Comet admin credentials on the shared credential store.
+"""Comet admin and user credentials on the shared credential store.
 
 Three ways to authenticate:
 
@@ -14,20 +14,20 @@ answers both with ``Status`` 403 (or 401) and free text, so the SDK does not gue
 text: after a 401/403 to a call made with a session key it asks the server, with that same
 key, for ``AdminAccountProperties``. If that works, the key is fine and the refusal stands
 (a permission problem); if it is refused too, the key is renewed and the call replayed once.
+
+The user-web client (:class:`~comet_sdk.CometUserClient`) works the same way with
+``UserWebSessionStart`` and a probe of ``UserWebGetUserProfileAndHash``.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from backup_sdk.auth import Issued
 from backup_sdk.errors import APIError, AuthenticationError, BackupSDKError
 from backup_sdk.redaction import Secret, remember_secret
-
-if TYPE_CHECKING:
-    from comet_sdk.client import CometAdminClient
 
 __all__ = ["SessionLogin", "TotpSource"]
 
@@ -35,19 +35,34 @@ __all__ = ["SessionLogin", "TotpSource"]
 TotpSource = str | Callable[[], str]
 
 
+class SessionClient(Protocol):
+    """What :class:`SessionLogin` needs of a client."""
+
+    @property
+    def _credentials(self) -> Any: ...
+
+    def _start_session(self, password: Secret, totp: str | None) -> str: ...
+
+    def _probe_session(self, key: Secret) -> None: ...
+
+
 class SessionLogin:
-    """Starts admin sessions for one client (and its copies)."""
+    """Starts sessions (admin or user) for one client (and its copies)."""
 
     def __init__(
         self,
-        client: CometAdminClient,
+        client: SessionClient,
         *,
         password: Secret | None,
         totp: TotpSource | None,
+        operation: str = "AdminAccountSessionStart",
+        who: str = "admin",
     ) -> None:
         self._client = client
         self._password = password
         self._totp = totp
+        self._operation = operation
+        self._who = who
         self._used_codes: set[str] = set()
         self._lock = threading.Lock()
 
@@ -61,23 +76,25 @@ class SessionLogin:
         with self._lock:
             if self._totp in self._used_codes:
                 raise AuthenticationError(
-                    "the admin session has to be started again, and the TOTP code this client "
-                    "was given is spent (a code is good for one login): pass totp= a callable "
-                    "that returns a current code, or build the client again with a fresh code",
+                    f"the {self._who} session has to be started again, and the TOTP code this "
+                    "client was given is spent (a code is good for one login): pass totp= a "
+                    "callable that returns a current code, or build the client again with a "
+                    "fresh code",
                     vendor="comet",
-                    operation="AdminAccountSessionStart",
+                    operation=self._operation,
                 )
             self._used_codes.add(self._totp)
         return self._totp
 
     def login(self) -> Issued[Secret]:
-        """``AdminAccountSessionStart``; its key becomes every call's credential."""
+        """Start a session (``AdminAccountSessionStart`` or ``UserWebSessionStart``); its key
+        becomes every call's credential."""
         if self._password is None:
             raise AuthenticationError(
                 "the session key no longer works and there is no password to start a new "
                 "session (give password=... as well as session_key=...)",
                 vendor="comet",
-                operation="AdminAccountSessionStart",
+                operation=self._operation,
             )
         key = self._client._start_session(self._password, self._next_code())
         remember_secret(key)

@@ -5,6 +5,7 @@ Importing this module is cheap: the parts are named, not imported.
 
 from backup_sdk.redaction import register_secret_keys
 from backup_sdk.vendors import Vendor
+from comet_sdk._generated.secrets import SECRET_NAMES
 
 __all__ = ["SECRET_WIRE_KEYS", "VENDOR"]
 
@@ -66,6 +67,9 @@ SECRET_WIRE_KEYS: tuple[str, ...] = (
     "X-Comet-Admin-AuthType-Secret",
 )
 register_secret_keys(SECRET_WIRE_KEYS)
+# every field and parameter the specs mark secret, registered now rather than when its
+# model class is first imported (classes load lazily)
+register_secret_keys(SECRET_NAMES)
 
 VENDOR = Vendor(
     name="comet",
@@ -75,5 +79,6 @@ VENDOR = Vendor(
     client="comet_sdk.client:CometAdminClient",
     simulator="comet_sdk.testing.simulator:CometSimulator",
     runs="comet_sdk.runs:to_backup_runs",
+    run_source="comet_sdk.runs:CometRunSource",
     demo="comet_sdk.demo:run_demo",
 )

@@ -1,5 +1,9 @@
-"""A simulated Comet Server for tests, demos and dashboards."""
+"""A simulated Comet Server (admin and user-web API) for tests, demos and dashboards.
 
-from comet_sdk.testing.simulator import CometFleetSpec, CometSimulator
+``python -m comet_sdk.testing`` runs it as a process (see ``comet_sdk.testing.__main__``).
+"""
 
-__all__ = ["CometFleetSpec", "CometSimulator"]
+from comet_sdk.testing.fleet import CometFleet, CometFleetSpec
+from comet_sdk.testing.simulator import CometSimulator
+
+__all__ = ["CometFleet", "CometFleetSpec", "CometSimulator"]

@@ -313,3 +313,84 @@ class FreshTree(WireModel):
 def test_a_model_built_in_code_encodes_before_anything_was_decoded() -> None:
     tree = FreshTree(leaves=[FreshLeaf(when=UnixTime.from_raw(5))], at=UnixTime.from_raw(7))
     assert ModelConverter("fresh").unstructure(tree) == {"Leaves": [{"When": 5}], "At": 7}
+
+
+# -- wire fidelity: bytes, int-valued floats, nulls for nested models, far-future times -------
+
+
+@model
+class Blob(WireModel):
+    data: bytes = wire("Data", default=b"")
+    entry: Entry = wire("Entry", factory=Entry)
+    ratio: float = wire("Ratio", default=0.0)
+
+
+@pytest.mark.parametrize(
+    ("wire_value", "expected"),
+    [([1, 2, 255], b"\x01\x02\xff"), ("AQL/", b"\x01\x02\xff"), ([], b""), ("", b"")],
+)
+def test_bytes_decode_from_either_form_and_encode_back_in_it(
+    wire_value: Any, expected: bytes
+) -> None:
+    blob = conv.structure({"Data": wire_value}, Blob)
+    assert blob.data == expected
+    assert conv.unstructure(blob)["Data"] == wire_value
+
+
+def test_bytes_set_in_code_are_base64_and_null_stays_null() -> None:
+    assert conv.unstructure(Blob(data=b"\x01\x02\xff"))["Data"] == "AQL/"
+    assert conv.unstructure(conv.structure({"Data": None}, Blob))["Data"] is None
+    restored = pickle.loads(pickle.dumps(conv.structure({"Data": [7, 8]}, Blob)))
+    assert conv.unstructure(restored)["Data"] == [7, 8]
+
+
+@pytest.mark.parametrize("bad", ["not base64!", [1, 256], [1, "2"], {"a": 1}, 3])
+def test_bytes_that_are_neither_form_name_the_field(bad: Any) -> None:
+    with pytest.raises(ResponseDecodeError) as info:
+        conv.structure({"Data": bad}, Blob)
+    assert info.value.path == "$.Data"
+
+
+def test_a_float_sent_as_an_integer_is_written_back_as_one() -> None:
+    blob = conv.structure({"Ratio": 50}, Blob)
+    assert blob.ratio == 50.0
+    assert json.dumps(conv.unstructure(blob)["Ratio"]) == "50"
+    assert json.dumps(conv.unstructure(conv.structure({"Ratio": 50.5}, Blob))["Ratio"]) == "50.5"
+    assert json.dumps(conv.unstructure(conv.structure({"Ratio": 50.0}, Blob))["Ratio"]) == "50.0"
+
+
+def test_null_for_a_nested_model_is_its_default_and_stays_null() -> None:
+    blobs = conv.structure([{"Entry": None}, {"Entry": {"Severity": "E"}}], list[Blob])
+    assert blobs[0].entry == Entry()
+    assert blobs[1].entry.severity == "E"
+    assert conv.unstructure(blobs[0])["Entry"] is None, "an untouched default goes back as null"
+    blobs[0].entry.severity = "W"
+    assert conv.unstructure(blobs[0])["Entry"] == {"Time": 0, "Severity": "W"}
+
+
+@model
+class JobHolder(WireModel):
+    job: Job = wire("Job", factory=lambda: Job(guid=""))
+
+
+def test_null_for_a_model_with_required_fields_is_still_an_error() -> None:
+    with pytest.raises(ResponseDecodeError) as info:
+        conv.structure({"Job": None}, JobHolder)
+    assert info.value.path == "$.Job"
+    with pytest.raises(ResponseDecodeError, match="expected an object for Job"):
+        conv.structure(None, Job)
+    assert conv.structure({"GUID": "g", "Entries": [None]}, Job).entries == [Entry()]
+
+
+@pytest.mark.parametrize("seconds", [253_402_300_800, 10**15, -(10**13)])
+def test_a_time_beyond_the_datetime_range_names_its_field(seconds: int) -> None:
+    for payload, cls, path in (
+        ({"GUID": "g", "RecievedTime": seconds}, Job, "$.RecievedTime"),
+        ([{"GUID": "g"}, {"GUID": "h", "RecievedTime": seconds}], list[Job], "$[1].RecievedTime"),
+        ({"GUID": "g", "Entries": [{"Time": seconds}]}, Job, "$.Entries[0].Time"),
+        ({"x": {"Time": seconds}}, dict[str, Entry], "$['x'].Time"),
+    ):
+        with pytest.raises(ResponseDecodeError) as info:
+            conv.structure(payload, cls)
+        assert info.value.path == path
+        assert "out of range" in str(info.value)

@@ -118,7 +118,7 @@ def test_session_is_started_again_when_it_stops_working(
 def test_existing_session_key(sim: CometSimulator, client: CometAdminClient) -> None:
     key = client.login()
     only_key = CometAdminClient(sim.url, username=sim.username, session_key=key)
-    assert only_key.admin_meta_version().version == "20.9.12"
+    assert only_key.admin_meta_version().version == sim.version == "25.9.6"
     assert only_key.logins == 0, "the key given was used as it is"
     sim.revoke_all_sessions()
     with pytest.raises(e.AuthenticationError, match="no password to start a new session"):
@@ -160,20 +160,27 @@ def test_int_keyed_dictionary(client: CometAdminClient) -> None:
 def test_newer_job_fields_decode_and_round_trip(
     client: CometAdminClient, sim: CometSimulator
 ) -> None:
-    raw = next(j for j in sim.jobs if "RetryCount" in j and j.get("Tags"))
+    raw = sim.public_jobs([next(j for j in sim.jobs if "FutureCounters" in j and j["Tags"])])[0]
     job = client.admin_get_job_properties(raw["GUID"])
-    assert job.extra_fields["RetryCount"] == raw["RetryCount"]
-    assert job.extra_fields["Tags"] == {"site": "hq"}
-    assert converter.unstructure(job) == raw
+    assert job.retry_count == raw["RetryCount"], "a 25.9.6 field, typed"
+    assert job.tags == "nightly"
+    assert job.extra_fields == {"FutureCounters": {"Dedup": 0.42, "Shards": [1, 2]}}
+    written = converter.unstructure(job)
+    assert _contains(written, raw), "everything received is written back"
+    added = {k: v for k, v in written.items() if k not in raw}
+    assert converter.structure(added, BackupJobDetail) == BackupJobDetail(), "the rest: defaults"
 
 
 def test_unknown_job_status_classifies_by_range() -> None:
     job = converter.structure(
-        {"GUID": "g", "Status": 6004, "Classification": 4999}, BackupJobDetail
+        {"GUID": "g", "Status": 6042, "Classification": 4999}, BackupJobDetail
     )
-    assert job.status.is_unknown
+    assert job.status.is_unknown, "a code no reference knows"
     assert job_category(job.status) is JobCategory.RUNNING
     assert job_category(6003) is JobCategory.RUNNING
+    assert job_category(6004) is JobCategory.RUNNING
+    assert JobStatus(6003) is JobStatus.RUNNING_TRYAGAIN, "known since 25.9.6"
+    assert JobStatus(6004) is JobStatus.NOT_YET_STARTED
     assert job_category(7042) is JobCategory.ERROR
     assert job_category(5123) is JobCategory.SUCCESS
     assert job_category(0) is JobCategory.UNKNOWN
@@ -283,7 +290,7 @@ def test_reads_retry_writes_do_not(sim: CometSimulator) -> None:
         sim.url, username=sim.username, password=sim.password, sleep=sleeps.append
     )
     sim.faults.fail_next(1, 503, path="/meta/version")
-    assert client.admin_meta_version().version == "20.9.12"
+    assert client.admin_meta_version().version == sim.version
     assert len(sleeps) == 1
     sim.faults.fail_next(1, 503, path="/add-user")
     with pytest.raises(e.ServerError):

@@ -17,7 +17,7 @@ import attrs
 
 from backup_sdk.client import BaseClient
 from backup_sdk.testing import SimClock, SimulatorServer
-from comet_sdk import CometAdminClient
+from comet_sdk import CometAdminClient, CometUserClient
 from comet_sdk.testing import CometFleetSpec, CometSimulator
 from cove_sdk import CoveClient
 from cove_sdk.testing import CoveSimulator, FleetSpec
@@ -237,6 +237,61 @@ COMET_TOTP = attrs.evolve(
     COMET, name="comet-totp", start=_comet_totp_sim, client=_comet_totp_client
 )
 
+
+_COMET_USER = "customer-001"
+
+
+def _comet_user_client(sim: CometSimulator, **options: Any) -> CometUserClient:
+    return CometUserClient(
+        sim.base_url,
+        username=_COMET_USER,
+        password=sim.user_passwords[_COMET_USER],
+        use_session=True,
+        **options,
+    )
+
+
+def _comet_user_write(client: CometUserClient) -> object:
+    current = client.user_web_get_user_profile_and_hash()
+    return client.user_web_set_profile_hash(current.profile, current.profile_hash)
+
+
+def _comet_user_sim(clock: SimClock, password: str) -> CometSimulator:
+    sim = CometSimulator(fleet=CometFleetSpec(users=2, jobs=10, seed=3), clock=clock)
+    sim.user_passwords[_COMET_USER] = password
+    return sim
+
+
+def _comet_user_secrets(client: CometUserClient, sim: CometSimulator) -> list[str]:
+    client.login()
+    key = client._credentials.current
+    found = [key.get_secret_value()] if key is not None else []
+    found.append(sim.user_passwords[_COMET_USER])
+    client.user_web_get_user_profile_and_hash()
+    return found
+
+
+# the user-web API: a user's own session, shared the same way
+COMET_USER = attrs.evolve(
+    COMET,
+    name="comet-user",
+    client=_comet_user_client,
+    read=lambda client: client.user_web_get_user_profile_and_hash(),
+    read_path="/user/web/get-user-profile-and-hash",
+    write=_comet_user_write,
+    write_path="/user/web/set-profile-hash",
+    writes_applied=lambda sim: len(sim.handled("/user/web/set-profile-hash")),
+    paged=lambda client: list(client.user_web_get_jobs()),
+    paged_path="/user/web/get-jobs",
+    logins=lambda sim: sim.user_logins,
+    bad_calls=(
+        lambda c: c.user_web_get_job_log(datetime(2026, 1, 1)),
+        lambda c: c.user_web_get_job_log(1.5),
+    ),
+    with_password=_comet_user_sim,
+    secret_calls=_comet_user_secrets,
+)
+
 # -- the appliance ---------------------------------------------------------------------------
 
 
@@ -291,4 +346,4 @@ NPM = Vendor(
     secret_calls=_npm_secrets,
 )
 
-VENDORS = [COVE, COVE_NEWEST_VISA_ONLY, COMET, COMET_TOTP, NPM]
+VENDORS = [COVE, COVE_NEWEST_VISA_ONLY, COMET, COMET_TOTP, COMET_USER, NPM]
