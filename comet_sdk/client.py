@@ -14,9 +14,9 @@ import re
 import warnings
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
-from typing_extensions import Self, Unpack, deprecated
+from typing_extensions import Self, Unpack, deprecated, overload
 
 from backup_sdk.auth import AuthStrategy, Issued
 from backup_sdk.client import ClientOptions, read_env

@@ -12,11 +12,11 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, overload
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import attrs
-from typing_extensions import Self, Unpack, deprecated
+from typing_extensions import Self, Unpack, deprecated, overload
 
 from backup_sdk.auth import AuthStrategy, Lease
 from backup_sdk.client import BaseClient, ClientOptions, RawResponse, read_env
