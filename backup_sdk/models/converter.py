@@ -1,338 +1,33 @@
-"""Models and the cattrs converter every vendor package uses.
-
-A vendor model is an attrs class built with :func:`model`, deriving from :class:`WireModel`,
-whose fields name their exact wire key with :func:`wire`::
-
-    @model
-    class Job(WireModel):
-        guid: str = wire("GUID")
-        received: UnixTime | None = wire("RecievedTime", default=None)  # sic: the vendor's spelling
-        status: JobStatus = wire("Status", default=JobStatus.UNKNOWN)
-
-:class:`ModelConverter` turns decoded JSON into such models and back:
-
-* wire names are taken from the field metadata; nothing is guessed from case;
-* keys the model does not know are kept in ``extra_fields`` and written back on the way out;
-* ``null`` for a list or mapping field decodes as an empty one;
-* ints reject floats with a fraction and booleans (no silent truncation); a float field
-  sent as an integer (``50``) keeps it as that int, so it is written back as ``50``;
-* ``null`` where a nested model is expected decodes to the model's default (and is
-  written back as ``null`` while that default is left unchanged);
-* ``bytes`` fields accept base64 text or a JSON array of byte values and are written back
-  in the form received (see :class:`WireBytes`);
-* :class:`UnixTime` fields turn unix seconds into aware UTC datetimes, ``0`` into ``None``;
-* open enums (:class:`OpenIntEnum`, :class:`OpenStrEnum`) keep values they do not know;
-* any failure becomes :class:`~backup_sdk.errors.ResponseDecodeError` with a field path.
-"""
+"""The converter: decoded JSON to models and back, with typed errors naming the field."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import enum
 import json
 import math
 import weakref
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Final, TypeVar, Union, cast, get_args, get_origin, overload
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, Union, cast, get_args, get_origin, overload
 
 import attrs
 import cattrs
 from cattrs.cols import list_structure_factory, mapping_structure_factory
 from cattrs.gen import make_dict_structure_fn, override
-from typing_extensions import Self, dataclass_transform
 
 from backup_sdk.errors import ResponseDecodeError
-from backup_sdk.redaction import REDACTED, redact_body, register_secret_keys, remember_secret
+from backup_sdk.models._text import describe as _describe
+from backup_sdk.models.enums import OpenIntEnum, OpenStrEnum
+from backup_sdk.models.fields import _EXTRA, _SECRET, _WIRE, WireModel, _received_secrets, wire_name
+from backup_sdk.models.times import UnixTime
+from backup_sdk.models.times import encode_time as _encode_time
+from backup_sdk.models.wirebytes import WireBytes
+from backup_sdk.models.wirebytes import encode_bytes as _encode_bytes
+from backup_sdk.redaction import redact_body, remember_secret
 
-__all__ = [
-    "ModelConverter",
-    "OpenIntEnum",
-    "OpenStrEnum",
-    "UnixTime",
-    "WireBytes",
-    "WireModel",
-    "iter_wire_names",
-    "model",
-    "to_record",
-    "unchanged_secrets",
-    "wire",
-    "wire_name",
-]
+__all__ = ["ModelConverter"]
 
 T = TypeVar("T")
-_NOTHING: Any = attrs.NOTHING
-_WIRE: Final = "backup_sdk.wire"
-_SECRET: Final = "backup_sdk.secret"
-_EXTRA: Final = "extra_fields"
-
-
-def _redacted_repr(value: object) -> str:
-    return "None" if value is None else REDACTED
-
-
-@overload
-def wire(name: str, *, secret: bool = ..., repr: bool = ..., eq: bool = ...) -> Any: ...
-@overload
-def wire(name: str, *, default: T, secret: bool = ..., repr: bool = ..., eq: bool = ...) -> T: ...
-@overload
-def wire(
-    name: str,
-    *,
-    factory: Callable[[], T],
-    secret: bool = ...,
-    repr: bool = ...,
-    eq: bool = ...,
-) -> T: ...
-def wire(
-    name: str,
-    *,
-    default: Any = _NOTHING,
-    factory: Callable[[], Any] | None = None,
-    secret: bool = False,
-    repr: bool = True,
-    eq: bool = True,
-) -> Any:
-    """Declare a model field and the exact key it has on the wire.
-
-    ``secret=True`` shows the field as ``<REDACTED>`` in ``repr`` (passwords, keys) and
-    registers its wire key as secret, so logs, errors and cassettes scrub it too.
-    """
-    if secret:
-        register_secret_keys([name])
-    field_repr: bool | Callable[[Any], str] = _redacted_repr if secret else repr
-    return attrs.field(
-        default=default,
-        factory=factory,
-        repr=field_repr,
-        eq=eq,
-        metadata={_WIRE: name, _SECRET: secret},
-    )
-
-
-if TYPE_CHECKING:
-    # Type checkers see attrs' own decorator, so models are attrs classes to them too
-    # (``attrs.evolve(model, ...)``, ``attrs.fields(type(model))`` type-check).
-    from attrs import define as model
-else:
-
-    @dataclass_transform(field_specifiers=(attrs.field, wire))
-    def model(cls: type[T]) -> type[T]:
-        """Class decorator for vendor models: an attrs class with ``__slots__``."""
-        return attrs.define(cls, slots=True)
-
-
-@model
-class WireModel:
-    """Base of every vendor model.
-
-    ``extra_fields`` holds wire keys this version of the SDK does not know, exactly as
-    received; they are written back out when the model is encoded, so a read-modify-write
-    never drops settings a newer server added.
-    """
-
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, kw_only=True, repr=False)
-
-
-# id(model) -> the secret values it was decoded with (models are unhashable; each entry
-# goes when its model does)
-_received_secrets: dict[int, dict[str, Any]] = {}
-
-
-def unchanged_secrets(obj: Any) -> frozenset[str]:
-    """The secret fields of a decoded model that still hold the value the server sent.
-
-    A read-modify-write should not send those back: the caller did not change them.
-    Empty for a model built in code.
-    """
-    received = _received_secrets.get(id(obj))
-    if not received:
-        return frozenset()
-    return frozenset(name for name, value in received.items() if getattr(obj, name) == value)
-
-
-def wire_name(cls: type[Any], field_name: str) -> str:
-    """The wire key of a model field (``wire_name(Job, "guid") == "GUID"``)."""
-    for a in attrs.fields(cls):
-        if a.name == field_name:
-            return str(a.metadata.get(_WIRE, a.name))
-    raise AttributeError(f"{cls.__name__} has no field {field_name!r}")
-
-
-def to_record(obj: Any) -> dict[str, Any]:
-    """A flat ``{python_name: value}`` dict of a model (for DataFrames and CSV).
-
-    Nested models are left as objects; unknown wire fields are not included. Objects that
-    are not attrs models but have a ``to_record()`` method (Cove statistics rows, backup
-    runs) are asked for their own.
-    """
-    if not attrs.has(type(obj)):
-        own = getattr(obj, "to_record", None)
-        if callable(own):
-            record: dict[str, Any] = own()
-            return record
-        raise TypeError(f"cannot make a record of a {type(obj).__name__}")
-    return {a.name: getattr(obj, a.name) for a in attrs.fields(type(obj)) if a.name != _EXTRA}
-
-
-# --------------------------------------------------------------------------- timestamps
-
-
-class UnixTime(datetime):
-    """An aware UTC ``datetime`` decoded from unix seconds; ``.raw`` is the wire value.
-
-    It *is* a datetime (compare it, format it, subtract it); encoding writes ``.raw`` back,
-    so nothing is lost in a round trip.
-    """
-
-    __slots__ = ("raw",)
-    raw: int | float | str
-
-    @classmethod
-    def from_unix(cls, raw: float) -> Self:
-        """Build from seconds since the epoch (UTC)."""
-        obj = cls.fromtimestamp(raw, timezone.utc)
-        obj.raw = raw
-        return obj
-
-    @classmethod
-    def from_raw(cls, raw: int | float | str, *, auto_units: bool = False) -> Self:
-        """Build from a wire value: a number or a decimal string of epoch seconds.
-
-        With ``auto_units``, values too large to be seconds are read by magnitude as
-        milliseconds (>= 1e11), microseconds (>= 1e14) or nanoseconds (>= 1e17) -- a
-        heuristic for APIs that do not state their unit. ``.raw`` keeps the value exactly
-        as given (a string stays a string), so it is written back unchanged.
-
-        Raises:
-            ValueError: not a number, or out of the datetime range.
-        """
-        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-            raise ValueError(f"expected epoch seconds, got {_describe(raw)}")
-        number: int | float
-        if isinstance(raw, str):
-            text = raw.strip()
-            try:
-                number = int(text)
-            except ValueError:
-                try:
-                    number = float(text)
-                except ValueError:
-                    raise ValueError(f"expected epoch seconds, got {_describe(raw)}") from None
-        else:
-            number = raw
-        seconds: float = number
-        if auto_units:
-            magnitude = abs(number)
-            if magnitude >= 1e17:
-                seconds = number / 1e9
-            elif magnitude >= 1e14:
-                seconds = number / 1e6
-            elif magnitude >= 1e11:
-                seconds = number / 1e3
-        try:
-            obj = cls.fromtimestamp(seconds, timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            raise ValueError(f"epoch time {raw!r} is out of range") from None
-        obj.raw = raw
-        return obj
-
-    @classmethod
-    def from_datetime(cls, value: datetime) -> Self:
-        """Convert an aware datetime (naive ones are refused: their zone is unknown)."""
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: give it a time zone (e.g. timezone.utc)")
-        ts = value.timestamp()
-        return cls.from_unix(int(ts) if ts.is_integer() else ts)
-
-    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
-        return (_unixtime_from_raw, (self.raw,))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_unixtime_from_raw, (self.raw,))
-
-    def __repr__(self) -> str:
-        return f"UnixTime({self.isoformat()!r}, raw={self.raw!r})"
-
-
-def _unixtime_from_raw(raw: float | str) -> UnixTime:
-    value = UnixTime.from_raw(raw, auto_units=True)
-    value.raw = raw
-    return value
-
-
-# --------------------------------------------------------------------------- bytes
-
-
-class WireBytes(bytes):
-    """Bytes decoded from JSON, remembering how they were written there.
-
-    JSON has no bytes: APIs send them as base64 text (``"AQID"``) or as an array of byte
-    values (``[1, 2, 3]``). :attr:`wire_form` is ``"base64"``, ``"array"`` or ``"null"``, and
-    :attr:`raw` is the base64 text exactly as received, so encoding writes the value back
-    in its original form. Plain ``bytes`` (built in code) encode as standard base64.
-    """
-
-    wire_form: str
-    raw: str | None
-
-    def __new__(
-        cls, value: bytes = b"", *, wire_form: str = "base64", raw: str | None = None
-    ) -> Self:
-        obj = super().__new__(cls, value)
-        obj.wire_form = wire_form
-        obj.raw = raw
-        return obj
-
-    @classmethod
-    def from_wire(cls, value: Any) -> Self:
-        """Decode base64 text, a list of byte values (0-255) or ``null``.
-
-        Raises:
-            ValueError: anything else (the message says what arrived).
-        """
-        if value is None:
-            return cls(b"", wire_form="null")
-        if isinstance(value, str):
-            try:
-                decoded = base64.b64decode(value, validate=True)
-            except (binascii.Error, ValueError):
-                raise ValueError(f"expected base64 text, got {_describe(value)}") from None
-            return cls(decoded, wire_form="base64", raw=value)
-        if isinstance(value, list | tuple):
-            if not all(type(item) is int and 0 <= item <= 255 for item in value):
-                raise ValueError(f"expected byte values 0-255, got {_describe(value)}")
-            return cls(bytes(value), wire_form="array")
-        raise ValueError(f"expected base64 text or a list of bytes, got {_describe(value)}")
-
-    def to_wire(self) -> Any:
-        """The value in the form it was received in."""
-        if self.wire_form == "array":
-            return list(self)
-        if self.wire_form == "null" and not self:
-            return None
-        if self.raw is not None:
-            return self.raw
-        return base64.b64encode(self).decode("ascii")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_wirebytes, (bytes(self), self.wire_form, self.raw))
-
-    def __repr__(self) -> str:
-        return f"WireBytes({bytes(self)!r}, wire_form={self.wire_form!r})"
-
-
-def _wirebytes(value: bytes, wire_form: str, raw: str | None) -> WireBytes:
-    return WireBytes(value, wire_form=wire_form, raw=raw)
-
-
-def _encode_bytes(value: bytes) -> Any:
-    if isinstance(value, WireBytes):
-        return value.to_wire()
-    return base64.b64encode(value).decode("ascii")
-
 
 # Models decoded from a JSON ``null`` (by id, with a weak reference to tell a reused id
 # apart): they are written back as ``null`` for as long as they equal their default.
@@ -353,66 +48,6 @@ def _born_null(obj: Any) -> bool:
         return bool(obj == cls())
     except TypeError:
         return False
-
-
-# --------------------------------------------------------------------------- open enums
-
-
-class _OpenEnumMixin:
-    _name_: str
-
-    @property
-    def is_unknown(self) -> bool:
-        """True for a value this SDK version does not know (kept as-is, not rejected)."""
-        return self._name_ not in type(self).__members__  # type: ignore[attr-defined]
-
-
-def _pseudo_member(cls: Any, base: type, value: Any) -> Any:
-    member: Any = base.__new__(cls, value)
-    member._name_ = f"UNKNOWN_{value}"
-    member._value_ = value
-    return cls._value2member_map_.setdefault(value, member)
-
-
-class OpenIntEnum(_OpenEnumMixin, enum.IntEnum):
-    """An ``IntEnum`` that keeps unknown codes (as ``UNKNOWN_<code>`` pseudo-members).
-
-    Numeric strings (``"5000"``) are accepted, booleans and fractions are not.
-    """
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, str):
-            try:
-                value = int(value.strip())
-            except ValueError:
-                return None
-            known = cls._value2member_map_.get(value)
-            if known is not None:
-                return known
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if not isinstance(value, int):
-            return None
-        return _pseudo_member(cls, int, value)
-
-
-class OpenStrEnum(_OpenEnumMixin, str, enum.Enum):
-    """A string enum that keeps unknown values (as ``UNKNOWN_<value>`` pseudo-members)."""
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if not isinstance(value, str):
-            return None
-        return _pseudo_member(cls, str, value)
-
-
-# --------------------------------------------------------------------------- converter
 
 
 def _is_union(tp: Any) -> bool:
@@ -441,11 +76,6 @@ def _is_dict_type(tp: Any) -> bool:
 
 def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and attrs.has(tp) and issubclass(tp, WireModel)
-
-
-def _describe(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 class ModelConverter:
@@ -817,14 +447,6 @@ def _model_unstructure_hook(
     return unstructure_model
 
 
-def _encode_time(value: Any) -> Any:
-    if isinstance(value, UnixTime):
-        return value.raw
-    if isinstance(value, datetime):
-        return UnixTime.from_datetime(value).raw
-    return value
-
-
 def _plain_message(error: BaseException) -> str:
     if isinstance(error, cattrs.BaseValidationError):
         inner = error.exceptions[0] if error.exceptions else error
@@ -856,10 +478,3 @@ def _first_path(error: BaseException) -> tuple[str, str] | None:
     if isinstance(current, KeyError):
         return path, "required field is missing"
     return path, _plain_message(current)
-
-
-def iter_wire_names(cls: type[Any]) -> Iterable[tuple[str, str]]:
-    """``(python_name, wire_name)`` pairs of a model, in declaration order."""
-    for a in attrs.fields(cls):
-        if a.name != _EXTRA:
-            yield a.name, str(a.metadata.get(_WIRE, a.name))
