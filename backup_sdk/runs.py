@@ -21,15 +21,19 @@ import enum
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
 from backup_sdk.errors import ValidationError
 
+if TYPE_CHECKING:
+    import pandas
+
 __all__ = [
     "BackupRun",
     "Device",
+    "RunList",
     "RunSource",
     "RunStatus",
     "SyncCursor",
@@ -191,6 +195,21 @@ class BackupRun:
         name = self.device_name or self.device_id
         source = f" [{self.data_source}]" if self.data_source else ""
         return f"{self.vendor} {name}{source}: {self.status.value} ({stamp})"
+
+
+class RunList(list[BackupRun]):
+    """A list of runs that exports itself (what queries of a run store return)."""
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The runs as a DataFrame with real dtypes (see :func:`backup_sdk.frames.runs_frame`;
+        needs ``backup-sdk[pandas]``)."""
+        from backup_sdk.frames import runs_frame
+
+        return runs_frame(self)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The runs as :meth:`BackupRun.to_record` dicts."""
+        return [run.to_record() for run in self]
 
 
 @attrs.frozen(kw_only=True)
