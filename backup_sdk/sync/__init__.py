@@ -11,7 +11,14 @@
 See ``docs/monitoring.md`` for the cron recipe.
 """
 
-from backup_sdk.sync.engine import Clock, SourceReport, SyncEngine, SyncReport, utc_clock
+from backup_sdk.sync.engine import (
+    Clock,
+    SourceReport,
+    SyncEngine,
+    SyncReport,
+    clock_function,
+    utc_clock,
+)
 from backup_sdk.sync.sqlite import SCHEMA_VERSION, SqliteRunStore
 from backup_sdk.sync.state import STATE_VERSION, SourceState
 from backup_sdk.sync.store import MemoryRunStore, RunStore, merge_run, run_time
@@ -27,6 +34,7 @@ __all__ = [
     "SqliteRunStore",
     "SyncEngine",
     "SyncReport",
+    "clock_function",
     "merge_run",
     "run_time",
     "utc_clock",

@@ -34,7 +34,7 @@ from backup_sdk.sync.state import SourceState
 from backup_sdk.sync.store import RunStore, merge_run
 from backup_sdk.validate import check_aware
 
-__all__ = ["Clock", "SourceReport", "SyncEngine", "SyncReport", "utc_clock"]
+__all__ = ["Clock", "SourceReport", "SyncEngine", "SyncReport", "clock_function", "utc_clock"]
 
 log = logging.getLogger("backup_sdk.sync")
 
@@ -53,7 +53,8 @@ def utc_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _reader(clock: Clock) -> Callable[[], datetime]:
+def clock_function(clock: Clock) -> Callable[[], datetime]:
+    """``clock`` as a function returning an aware datetime."""
     if callable(clock):
         return clock
     timer = clock
@@ -232,7 +233,7 @@ class SyncEngine:
                 f"max_open must be an int >= 0, got {max_open!r}", parameter="max_open"
             )
         self.max_open = max_open
-        self._now = _reader(clock)
+        self._now = clock_function(clock)
 
     def now(self) -> datetime:
         """The engine clock's time."""
