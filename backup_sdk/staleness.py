@@ -333,10 +333,11 @@ def assess_devices(
     """The verdict on every device, sorted by vendor and device id.
 
     Args:
-        devices: the inventory. A device in it with no runs at all is "never backed up"
-            (unless its vendor's own last-success time says otherwise). Runs of devices
-            that are not in it are left out. None: the inventory is not known, and the
-            devices are those the runs name.
+        devices: the inventory, of the vendors it has devices of. A device in it with no
+            runs at all is "never backed up" (unless its vendor's own last-success time
+            says otherwise); runs of that vendor's devices not in it are left out (the
+            inventory says which devices exist). For a vendor it does not cover, or with
+            None, the devices are those the runs name.
         runs: the runs to judge by (any order, any vendors, duplicates allowed).
         within: how recent a good run must be (inclusive).
         now: the time to judge at (aware). Pass it: nothing here reads the clock.
@@ -359,13 +360,13 @@ def assess_devices(
     grouped: dict[tuple[str, str], list[BackupRun]] = {}
     for run in runs:
         grouped.setdefault((run.vendor, run.device_id), []).append(run)
-    inventory: dict[tuple[str, str], Device]
-    if devices is None:
-        inventory = {key: _device_from_runs(found) for key, found in grouped.items()}
-    else:
-        inventory = {}
-        for device in devices:
-            inventory.setdefault(device.key, device)
+    inventory: dict[tuple[str, str], Device] = {}
+    for device in devices or ():
+        inventory.setdefault(device.key, device)
+    covered = {vendor for vendor, _ in inventory}
+    for key, found in grouped.items():
+        if key[0] not in covered:
+            inventory[key] = _device_from_runs(found)
     cutoff = now - within
     return [
         _assess(

@@ -164,6 +164,21 @@ def test_without_an_inventory_the_runs_name_the_devices() -> None:
     assert stale_devices(None, [], now=NOW) == []
 
 
+def test_an_inventory_covers_the_vendors_it_names() -> None:
+    inventory = [Device(vendor="cove", device_id="a"), Device(vendor="cove", device_id="b")]
+    runs = [
+        run("a", RunStatus.SUCCESS, 1),
+        run("zzz", RunStatus.SUCCESS, 1),  # cove, not in cove's inventory: left out
+        run("c1", RunStatus.FAILED, 1, vendor="comet"),  # no comet inventory: from runs
+    ]
+    results = assess_devices(inventory, runs, now=NOW)
+    assert [(r.device.vendor, r.device.device_id, r.verdict) for r in results] == [
+        ("comet", "c1", Verdict.NEVER),
+        ("cove", "a", Verdict.FRESH),
+        ("cove", "b", Verdict.NEVER),
+    ]
+
+
 def test_unknown_sources_are_unknown_not_stale() -> None:
     refused = Device(vendor="cove", device_id="r", data_sources=["D1"], unknown_sources=["D1"])
     only_unknown = Device(vendor="cove", device_id="u", unknown_sources=["D19", "D20"])
