@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timedelta, timezone
 
 import attrs
 import pytest
 
-from backup_sdk.errors import MissingDependencyError
 from backup_sdk.frames import RUN_COLUMNS, register_frame_builder, runs_frame, to_dataframe
 from backup_sdk.runs import BackupRun, RunList, RunStatus
 
@@ -98,11 +96,3 @@ def test_other_items_become_records_and_a_builder_can_be_registered() -> None:
     register_frame_builder(Thing, lambda items: pd.DataFrame({"built": [len(items)]}))
     assert to_dataframe([Thing("a"), Thing("b")]).built.tolist() == [2]
     assert to_dataframe([]).empty
-
-
-def test_without_pandas_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(MissingDependencyError, match=r"backup-sdk\[pandas\]"):
-        runs_frame(runs())
-    with pytest.raises(MissingDependencyError, match=r"backup-sdk\[pandas\]"):
-        RunList(runs()).to_dataframe()

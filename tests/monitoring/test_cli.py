@@ -342,3 +342,22 @@ def test_python_m_backup_sdk_help_has_examples_and_exit_codes() -> None:
     assert "exit status:" in result.stdout
     for command in ("demo", "runs", "stale", "devices", "sync"):
         assert command in result.stdout
+
+
+def test_progress_plain_and_rich() -> None:
+    from backup_sdk.cli.progress import Progress
+
+    plain = io.StringIO()
+    assert list(Progress(plain, enabled=True, use_rich=False).track(range(3), "cove", "runs")) == [
+        0,
+        1,
+        2,
+    ]
+    assert plain.getvalue().endswith("\rcove: 3 runs\n")
+    silent = io.StringIO()
+    assert list(Progress(silent).track(range(3), "cove")) == [0, 1, 2]
+    assert silent.getvalue() == "", "not a terminal: nothing is drawn"
+    pytest.importorskip("rich")
+    drawn = io.StringIO()
+    assert list(Progress(drawn, enabled=True).track(range(5), "comet", "runs")) == list(range(5))
+    assert "comet" in drawn.getvalue()

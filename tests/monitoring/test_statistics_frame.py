@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timezone
 
 import pytest
 
-from backup_sdk.errors import MissingDependencyError, ResponseDecodeError
+from backup_sdk.errors import ResponseDecodeError
 from backup_sdk.frames import to_dataframe
 from cove_sdk import column
 from cove_sdk.frames import column_name, statistics_frame
@@ -119,9 +118,3 @@ def test_to_dataframe_and_an_empty_page() -> None:
     assert to_dataframe(decode_page(ROWS)).columns[2] == "device_name"
     empty = statistics_frame([])
     assert empty.columns.tolist() == ["account_id", "partner_id"]
-
-
-def test_without_pandas_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(MissingDependencyError, match=r"backup-sdk\[pandas\]"):
-        statistics_frame(decode_page(ROWS))
