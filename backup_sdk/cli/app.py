@@ -250,6 +250,8 @@ def cmd_runs(ctx: Context) -> None:
             )
     else:
         found, _ = _collect_runs(ctx, ctx.sources(), since, until)
+        if not found and args.format == "table":
+            return  # no vendor answered: "No runs." would not be true (the errors say why)
         runs = [run for group in found.values() for run in group]
         if statuses:
             runs = [run for run in runs if run.status.value in statuses]
@@ -331,6 +333,8 @@ def cmd_stale(ctx: Context) -> None:
         runs, failed = _collect_runs(ctx, sources, since, now)
         for name in failed:
             devices.pop(name, None)
+        if not runs and args.format == "table":
+            return  # no vendor answered: "No stale devices." would not be true
     verdicts = _judge(
         devices,
         runs,
@@ -370,7 +374,10 @@ def cmd_devices(ctx: Context) -> None:
         with _open_store(args.db, create=False) as store:
             found = store.devices(vendors=ctx.selected() or None)
     else:
-        for group in _collect_devices(ctx, ctx.sources()).values():
+        groups = _collect_devices(ctx, ctx.sources())
+        if all(group is None for group in groups.values()) and args.format == "table":
+            return  # no vendor answered
+        for group in groups.values():
             found.extend(group or [])
     found.sort(key=lambda d: (d.vendor, d.customer or "", d.device_name, d.device_id))
     write_devices(ctx.stdout, found, args.format)

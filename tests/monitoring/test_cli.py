@@ -175,6 +175,15 @@ def test_a_failing_vendor_does_not_hide_the_others(world: dict[str, StaticSource
     status, _, err = cli("runs", registry=fake_registry(without_source="beta"))
     assert status == EXIT_VENDOR
     assert "beta: tests has no run source in this version" in err
+    for name in ("alpha", "beta"):
+        world[name].error = world[name].inventory_error = ConnectionError("refused")
+    for command in ("runs", "stale", "devices"):
+        status, out, err = cli(command)
+        assert status == EXIT_VENDOR
+        assert out == "", (
+            f"{command}: nothing answered, so no empty table that looks like good news"
+        )
+    assert cli("runs", "--format", "json")[1] == "[]\n"
 
 
 def test_stale_devices(world: dict[str, StaticSource]) -> None:
