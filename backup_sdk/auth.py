@@ -45,9 +45,10 @@ _RETRY_RENEWAL: Final = 30.0
 #: How long a rejected call waits (seconds) for sibling calls before deciding to log in.
 _DRAIN_WAIT: Final = 120.0
 #: Successors of a chain set aside (per login), tried before logging in again.
-_MAX_ALTERNATES: Final = 8
-#: How many times one call may be sent again because its credential was superseded.
-_MAX_SUPERSEDED: Final = 3
+_MAX_ALTERNATES: Final = 32
+#: How many times one call may be sent again because its credential was superseded
+#: (each time with a different credential: a newer one, or a successor set aside).
+_MAX_SUPERSEDED: Final = _MAX_ALTERNATES + 2
 
 
 @attrs.frozen
@@ -93,6 +94,8 @@ class _State(Generic[V]):
     seq: int
     renew_at: float | None
     expires_at: float | None
+    #: the seq of the credential whose reply carried this one (-1: a login)
+    parent: int = -1
 
 
 class Lease(Generic[V]):
@@ -213,7 +216,7 @@ class CredentialStore(Generic[V]):
 
         For chains, a call rejected because a sibling call's reply superseded its
         credential is sent again with the newer one (calls are serialised from then on),
-        at most three times; so a call is sent at most five times in all.
+        each time with a different credential and at most ten times.
         """
         renewed = False
         superseded = 0
@@ -315,15 +318,26 @@ class CredentialStore(Generic[V]):
             if state is None or state.generation != lease.generation:
                 return  # a reply of an older login
             renew_at, expires_at = self._deadlines(issued)
+            offered = _State(
+                issued.value, lease.generation, 0, renew_at, expires_at, parent=lease.based_on
+            )
+            alternates = self._alternates.setdefault(lease.generation, [])
             if lease.seq <= state.seq:
-                # Overtaken by a newer reply. Two calls that carried the same credential
-                # may each have been given a successor; which one the server issued last
-                # cannot be told, so this one is kept in case the adopted one is refused.
-                alternates = self._alternates.setdefault(lease.generation, [])
-                alternates.append(_State(issued.value, lease.generation, 0, renew_at, expires_at))
-                del alternates[:-_MAX_ALTERNATES]
+                # Overtaken by a newer reply. If both replies answer calls that carried the
+                # same credential, the server gave that one two successors and may accept
+                # only the one it issued last: this one is kept in case the adopted one
+                # is refused.
+                if lease.based_on == state.parent:
+                    alternates.append(offered)
+                    del alternates[:-_MAX_ALTERNATES]
                 return
-            self._state = _State(issued.value, lease.generation, lease.seq, renew_at, expires_at)
+            if state.parent == lease.based_on:
+                alternates.append(state)  # a sibling of the new one: keep it too
+                del alternates[:-_MAX_ALTERNATES]
+            else:
+                alternates.clear()  # the chain moved on: older forks are gone
+            offered.seq = lease.seq
+            self._state = offered
             self._cond.notify_all()
 
     def _recover(self, lease: Lease[V], *, may_log_in: bool = True) -> str:
@@ -365,14 +379,16 @@ class CredentialStore(Generic[V]):
                 ):
                     self._serialise()
                     return "superseded"
-                alternates = self._alternates.pop(state.generation, None)
-                if alternates:
-                    # A successor set aside may be the one the server issued last (two
-                    # calls with one visa were both answered): try the newest once before
-                    # logging in. If the chain is gone, that costs one call, not a login.
-                    alternate = alternates[-1]
+                alternates = self._alternates.get(state.generation)
+                if alternates and self._exclusive:
+                    # The server accepts only the newest credential (calls are serialised),
+                    # and a successor set aside may be the one it issued last (calls with
+                    # one visa were all answered): try each, newest first, before logging
+                    # in. If the chain is gone, that costs calls, not a login.
+                    alternate = alternates.pop()
                     alternate.seq = next(self._seq)
                     self._state = alternate
+                    self._serialise()
                     self._cond.notify_all()
                     return "superseded"
             if not may_log_in:

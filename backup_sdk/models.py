@@ -26,9 +26,10 @@ import contextlib
 import enum
 import json
 import math
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Any, Final, TypeVar, Union, cast, get_args, get_origin, overload
+from typing import TYPE_CHECKING, Any, Final, TypeVar, Union, cast, get_args, get_origin, overload
 
 import attrs
 import cattrs
@@ -37,7 +38,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from typing_extensions import Self, dataclass_transform
 
 from backup_sdk.errors import ResponseDecodeError
-from backup_sdk.redaction import REDACTED, redact_body, register_secret_keys
+from backup_sdk.redaction import REDACTED, redact_body, register_secret_keys, remember_secret
 
 __all__ = [
     "ModelConverter",
@@ -48,6 +49,7 @@ __all__ = [
     "iter_wire_names",
     "model",
     "to_record",
+    "unchanged_secrets",
     "wire",
     "wire_name",
 ]
@@ -102,10 +104,16 @@ def wire(
     )
 
 
-@dataclass_transform(field_specifiers=(attrs.field, wire))
-def model(cls: type[T]) -> type[T]:
-    """Class decorator for vendor models: an attrs class with ``__slots__``."""
-    return attrs.define(cls, slots=True)
+if TYPE_CHECKING:
+    # Type checkers see attrs' own decorator, so models are attrs classes to them too
+    # (``attrs.evolve(model, ...)``, ``attrs.fields(type(model))`` type-check).
+    from attrs import define as model
+else:
+
+    @dataclass_transform(field_specifiers=(attrs.field, wire))
+    def model(cls: type[T]) -> type[T]:
+        """Class decorator for vendor models: an attrs class with ``__slots__``."""
+        return attrs.define(cls, slots=True)
 
 
 @model
@@ -118,6 +126,23 @@ class WireModel:
     """
 
     extra_fields: dict[str, Any] = attrs.field(factory=dict, kw_only=True, repr=False)
+
+
+# id(model) -> the secret values it was decoded with (models are unhashable; each entry
+# goes when its model does)
+_received_secrets: dict[int, dict[str, Any]] = {}
+
+
+def unchanged_secrets(obj: Any) -> frozenset[str]:
+    """The secret fields of a decoded model that still hold the value the server sent.
+
+    A read-modify-write should not send those back: the caller did not change them.
+    Empty for a model built in code.
+    """
+    received = _received_secrets.get(id(obj))
+    if not received:
+        return frozenset()
+    return frozenset(name for name, value in received.items() if getattr(obj, name) == value)
 
 
 def wire_name(cls: type[Any], field_name: str) -> str:
@@ -602,6 +627,7 @@ def _model_structure_hook(
     )
     known_keys = frozenset(known)
     name = cls.__name__
+    secrets = tuple(a.name for a in fields if a.metadata.get(_SECRET))
 
     def structure_model(data: Any, _: Any) -> Any:
         if not isinstance(data, Mapping):
@@ -611,6 +637,19 @@ def _model_structure_hook(
             extra = {k: v for k, v in data.items() if k not in known_keys}
             if extra:
                 obj.extra_fields = extra
+        if secrets:
+            received = {}
+            for field_name in secrets:
+                # a secret a server sent is scrubbed wherever it shows up later (an echo)
+                value = getattr(obj, field_name)
+                if isinstance(value, str):
+                    remember_secret(value)
+                if value is not None:
+                    received[field_name] = value
+            if received:
+                key = id(obj)
+                _received_secrets[key] = received
+                weakref.finalize(obj, _received_secrets.pop, key, None)
         return obj
 
     return structure_model

@@ -90,7 +90,7 @@ _MAX_REMEMBERED: Final = 512
 _known: OrderedDict[str, None] = OrderedDict()
 _pinned: dict[str, int] = {}
 _known_lock = threading.RLock()
-_pattern: re.Pattern[str] | None = None
+_ordered: tuple[str, ...] | None = None
 
 
 def register_secret_keys(names: Iterable[str]) -> None:
@@ -113,7 +113,7 @@ def remember_secret(value: str | Secret | None) -> None:
     bounded). Values held in a :class:`Secret` are kept for as long as the ``Secret`` lives,
     however many others come and go. Values shorter than 4 characters are ignored.
     """
-    global _pattern
+    global _ordered
     if isinstance(value, Secret):
         value = value.get_secret_value()
     if not isinstance(value, str) or len(value) < _MIN_SECRET_LEN:
@@ -125,48 +125,47 @@ def remember_secret(value: str | Secret | None) -> None:
         _known[value] = None
         while len(_known) > _MAX_REMEMBERED:
             _known.popitem(last=False)
-        _pattern = None
+        _ordered = None
 
 
 def _pin(value: str) -> None:
-    global _pattern
+    global _ordered
     if len(value) < _MIN_SECRET_LEN:
         return
     with _known_lock:
         count = _pinned.get(value, 0)
         _pinned[value] = count + 1
         if not count and value not in _known:
-            _pattern = None
+            _ordered = None
 
 
 def _unpin(value: str) -> None:
-    global _pattern
+    global _ordered
     with _known_lock:
         count = _pinned.get(value, 0) - 1
         if count > 0:
             _pinned[value] = count
         elif value in _pinned:
             del _pinned[value]
-            _pattern = None
+            _ordered = None
 
 
 def forget_secrets() -> None:
     """Drop every remembered secret value (tests use this to start clean); values held by
     live :class:`Secret` objects stay."""
-    global _pattern
+    global _ordered
     with _known_lock:
         _known.clear()
-        _pattern = None
+        _ordered = None
 
 
-def _value_pattern() -> re.Pattern[str] | None:
-    global _pattern
+def _secret_values() -> tuple[str, ...]:
+    """Every value to scrub, longest first (a secret containing another goes whole)."""
+    global _ordered
     with _known_lock:
-        if _pattern is None and (_known or _pinned):
-            # Longest first, so a secret containing another is removed whole.
-            ordered = sorted({*_known, *_pinned}, key=len, reverse=True)
-            _pattern = re.compile("|".join(re.escape(v) for v in ordered))
-        return _pattern
+        if _ordered is None:
+            _ordered = tuple(sorted({*_known, *_pinned}, key=len, reverse=True))
+        return _ordered
 
 
 # key=value or "key": "value" pairs inside free text (log lines, error messages).
@@ -176,6 +175,12 @@ _KV_TEXT = re.compile(
 )
 
 
+# ``?name=value`` / ``&name=value`` inside URLs embedded in text (checked before the
+# pairs above, whose value would otherwise swallow the whole URL).
+_QUERY_PARAM = re.compile(
+    r"(?P<sep>[?&;])(?P<name>[A-Za-z][A-Za-z0-9_.\-]{0,40})=(?P<val>[^&#\s\"'<>]*)"
+)
+
 _AUTH_SCHEME = re.compile(r"\b(Bearer|Basic)\s+(?!<REDACTED>)[A-Za-z0-9._~+/=\-]{4,}")
 
 
@@ -183,36 +188,51 @@ def redact_text(text: str) -> str:
     """Scrub remembered secret values and ``key=value`` secrets from free text."""
     if not text:
         return text
-    pattern = _value_pattern()
-    if pattern is not None:
-        text = pattern.sub(REDACTED, text)
+    for value in _secret_values():
+        if value in text:
+            text = text.replace(value, REDACTED)
 
     def _kv(match: re.Match[str]) -> str:
         if is_secret_key(match.group("name")) and match.group("val") != REDACTED:
             return f"{match.group('key')}{match.group('q')}{REDACTED}{match.group('q')}"
         return match.group(0)
 
+    def _param(match: re.Match[str]) -> str:
+        if is_secret_key(match.group("name")) and match.group("val"):
+            return f"{match.group('sep')}{match.group('name')}={REDACTED}"
+        return match.group(0)
+
+    if "=" in text:
+        text = _QUERY_PARAM.sub(_param, text)
     text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
     return _KV_TEXT.sub(_kv, text)
 
 
-def redact_json(value: Any) -> Any:
+#: Deeper structures are not walked; what lies below is replaced by a marker.
+_MAX_DEPTH: Final = 64
+_TOO_DEEP: Final = "<nested too deeply to show>"
+
+
+def redact_json(value: Any, _depth: int = 0) -> Any:
     """Return a copy of a decoded JSON value with every secret-keyed value replaced.
 
     Cove's ``{"Settings": [{"visa": ...}]}`` style is covered too: any mapping key is checked,
-    at any depth. Strings elsewhere are passed through :func:`redact_text`.
+    at any depth (up to 64 levels; anything deeper is replaced by a marker, not shown).
+    Strings elsewhere are passed through :func:`redact_text`.
     """
+    if _depth > _MAX_DEPTH:
+        return _TOO_DEEP
     if isinstance(value, Mapping):
         return {
             k: (
                 REDACTED
                 if isinstance(k, str) and is_secret_key(k) and value[k] not in (None, "")
-                else redact_json(value[k])
+                else redact_json(value[k], _depth + 1)
             )
             for k in value
         }
     if isinstance(value, list | tuple):
-        return [redact_json(v) for v in value]
+        return [redact_json(v, _depth + 1) for v in value]
     if isinstance(value, str):
         return redact_text(value)
     return value
@@ -279,7 +299,7 @@ def redact_body(
     if "json" in ctype or (not ctype and _looks_like_json(text)):
         try:
             rendered = json.dumps(redact_json(json.loads(text)), separators=(",", ":"))
-        except ValueError:
+        except (ValueError, RecursionError):
             rendered = redact_text(text)
     elif "x-www-form-urlencoded" in ctype:
         rendered = redact_form(text)

@@ -6,13 +6,19 @@ attempt; when the deadline passes it shuts the connection's socket down, and the
 read fails at once. :class:`DeadlineAdapter` is the ``requests`` adapter that tells the
 watchdog which connection an attempt uses (a session the caller supplied without it still
 gets the deadline checked between body chunks, but a trickle of headers is not cut short).
+
+One daemon thread serves every watchdog of the process (a heap of deadlines), so arming
+one costs a heap push, not a thread.
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import socket
 import threading
+import time
 from typing import Any
 
 from requests.adapters import HTTPAdapter
@@ -23,19 +29,65 @@ __all__ = ["DeadlineAdapter", "Watchdog"]
 _local = threading.local()
 
 
+class _Scheduler:
+    """Fires watchdogs whose deadline has passed (one thread, started on first use)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, Watchdog]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, watchdog: Watchdog, deadline: float) -> None:
+        with self._cond:
+            if len(self._heap) > 1024:
+                # most entries belong to calls that finished long before their deadline
+                live = [entry for entry in self._heap if not entry[2].disarmed]
+                if len(live) * 4 < len(self._heap):
+                    heapq.heapify(live)
+                    self._heap = live
+            heapq.heappush(self._heap, (deadline, next(self._order), watchdog))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="backup-sdk-watchdog", daemon=True
+                )
+                self._thread.start()
+            elif self._heap[0][2] is watchdog:
+                self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._heap and self._heap[0][2].disarmed:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait(timeout=30.0)
+                    continue
+                deadline, _, watchdog = self._heap[0]
+                delay = deadline - time.monotonic()
+                if delay > 0:
+                    self._cond.wait(timeout=delay)
+                    continue
+                heapq.heappop(self._heap)
+            watchdog._fire()
+
+
+_scheduler = _Scheduler()
+
+
 class Watchdog:
     """Shuts down the current attempt's socket after ``seconds`` (use as a context manager)."""
 
     def __init__(self, seconds: float) -> None:
         self.fired = False
+        self.disarmed = False
         self._conn: Any = None
         self._lock = threading.Lock()
-        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
-        self._timer.daemon = True
+        self._seconds = max(seconds, 0.0)
 
     def __enter__(self) -> Watchdog:
         _local.watchdog = self
-        self._timer.start()
+        _scheduler.arm(self, time.monotonic() + self._seconds)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -43,8 +95,8 @@ class Watchdog:
 
     def disarm(self) -> None:
         """Stop watching (idempotent)."""
-        self._timer.cancel()
         with self._lock:
+            self.disarmed = True
             self._conn = None
         if getattr(_local, "watchdog", None) is self:
             _local.watchdog = None
@@ -55,6 +107,8 @@ class Watchdog:
 
     def _fire(self) -> None:
         with self._lock:
+            if self.disarmed:
+                return
             self.fired = True
             conn = self._conn
         sock = getattr(conn, "sock", None)

@@ -26,6 +26,7 @@ from backup_sdk.errors import (
     AuthenticationError,
     ConfigurationError,
     ConflictError,
+    ResponseDecodeError,
     ValidationError,
 )
 from backup_sdk.handlers import iter_content, parse_json, raise_for_http_status
@@ -378,6 +379,14 @@ class CometAdminClient(BaseClient, GeneratedMethods):
                 self._raise_if_error(operation, _json_or_none(response), message_only=True)
             return response.text
         body = parse_json(response, call)
+        if body is None and not operation.returns.startswith(("List<", "Dictionary<")):
+            # Comet (Go) sends an empty list or map as null; a structure is never null
+            raise ResponseDecodeError(
+                f"{operation.name} answered null where {operation.returns} belongs",
+                vendor=self.vendor,
+                model=operation.returns,
+                path="$",
+            )
         self._raise_if_error(operation, body, message_only=operation.kind == "message")
         return converter.structure(body, _return_type(operation))
 

@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, overload
+from urllib.parse import parse_qsl, urlsplit
 
 import attrs
 from typing_extensions import Self, Unpack, deprecated
@@ -21,7 +22,7 @@ from backup_sdk.auth import AuthStrategy, Lease
 from backup_sdk.client import BaseClient, ClientOptions, RawResponse, read_env
 from backup_sdk.errors import ConfigurationError, PermissionDeniedError, ResponseDecodeError
 from backup_sdk.pagination import OffsetPaginator
-from backup_sdk.redaction import Secret, remember_secret
+from backup_sdk.redaction import Secret, is_secret_key, remember_secret
 from backup_sdk.transport import Transport
 from backup_sdk.validate import check_aware, check_int, check_str, check_strings
 from cove_sdk.columns import validate_columns
@@ -229,6 +230,27 @@ class CoveClient(BaseClient):
         result = self._call(method, params, idempotent=idempotent).data.get("result")
         return result.get("result") if isinstance(result, dict) else result
 
+    def _returned(self, method: str, params: Mapping[str, Any] | None, kind: type) -> Any:
+        """``result.result`` of a call, which must be a ``kind`` (dict or list): a missing or
+        null return value is an error, never an empty answer."""
+        value = self.call(method, params)
+        if not isinstance(value, kind):
+            raise ResponseDecodeError(
+                f"{method} returned {_kind_of(value)} where {_kind_of(kind())} belongs",
+                vendor=self.vendor,
+                model=method,
+                path="$.result.result",
+            )
+        return value
+
+    def _objects(self, method: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        found: list[Any] = self._returned(method, params, list)
+        return found
+
+    def _object(self, method: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        found: dict[str, Any] = self._returned(method, params, dict)
+        return found
+
     def _result(self, method: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The whole ``result`` object of a call (it must be an object)."""
         result = self._call(method, params).data.get("result")
@@ -245,15 +267,15 @@ class CoveClient(BaseClient):
 
     def get_server_info(self) -> ServerInfo:
         """``GetServerInfo``: the service version (a cheap connectivity check)."""
-        return converter.structure(self.call("GetServerInfo") or {}, ServerInfo)
+        return converter.structure(self._object("GetServerInfo"), ServerInfo)
 
     def get_partner_info(self, name: str) -> PartnerInfo:
         """``GetPartnerInfo``: a partner by its exact (case-sensitive) name."""
-        return converter.structure(self.call("GetPartnerInfo", {"name": name}), PartnerInfo)
+        return converter.structure(self._object("GetPartnerInfo", {"name": name}), PartnerInfo)
 
     def get_partner_info_by_id(self, partner_id: int) -> PartnerInfo:
         """``GetPartnerInfoById``."""
-        data = self.call("GetPartnerInfoById", {"partnerId": partner_id})
+        data = self._object("GetPartnerInfoById", {"partnerId": partner_id})
         return converter.structure(data, PartnerInfo)
 
     def enumerate_partners(
@@ -270,7 +292,7 @@ class CoveClient(BaseClient):
         }
         if fields is not None:
             params["fields"] = list(fields)
-        return converter.structure_list(self.call("EnumeratePartners", params), PartnerInfo)
+        return converter.structure_list(self._objects("EnumeratePartners", params), PartnerInfo)
 
     def enumerate_child_partners(
         self,
@@ -287,16 +309,16 @@ class CoveClient(BaseClient):
             "partnerFilter": {"SortOrder": "ByLevelAndName"},
             "range": {"Offset": offset, "Size": size},
         }
-        return converter.structure(self.call("EnumerateChildPartners", params), ChildPartner)
+        return converter.structure(self._object("EnumerateChildPartners", params), ChildPartner)
 
     def enumerate_ancestor_partners(self, partner_id: int) -> list[PartnerInfo]:
         """``EnumerateAncestorPartners``: from the partner up to the root."""
-        data = self.call("EnumerateAncestorPartners", {"partnerId": partner_id})
+        data = self._objects("EnumerateAncestorPartners", {"partnerId": partner_id})
         return converter.structure_list(data, PartnerInfo)
 
     def enumerate_accounts(self, partner_id: int) -> list[AccountInfo]:
         """``EnumerateAccounts`` (often refused, 13501, for customer-scoped API users)."""
-        data = self.call("EnumerateAccounts", {"partnerId": partner_id})
+        data = self._objects("EnumerateAccounts", {"partnerId": partner_id})
         return converter.structure_list(data, AccountInfo)
 
     def get_account_info_by_id(self, account_id: int) -> AccountLookup:
@@ -310,15 +332,15 @@ class CoveClient(BaseClient):
 
     def enumerate_columns(self, partner_id: int) -> list[dict[str, Any]]:
         """``EnumerateColumns``: column descriptors (shape not documented: raw objects)."""
-        return list(self.call("EnumerateColumns", {"partnerId": partner_id}) or [])
+        return self._objects("EnumerateColumns", {"partnerId": partner_id})
 
     def enumerate_custom_columns(self, partner_id: int) -> list[dict[str, Any]]:
         """``EnumerateCustomColumns``: custom column definitions (raw objects)."""
-        return list(self.call("EnumerateCustomColumns", {"partnerId": partner_id}) or [])
+        return self._objects("EnumerateCustomColumns", {"partnerId": partner_id})
 
     def get_account_custom_column_values(self, account_id: int) -> list[Any]:
         """``GetAccountCustomColumnValues`` (raw values)."""
-        return list(self.call("GetAccountCustomColumnValues", {"accountId": account_id}) or [])
+        return self._objects("GetAccountCustomColumnValues", {"accountId": account_id})
 
     def update_account_custom_column_values(
         self, account_id: int, values: Mapping[int, str]
@@ -332,33 +354,36 @@ class CoveClient(BaseClient):
 
     def enumerate_users(self, partner_ids: Sequence[int]) -> list[dict[str, Any]]:
         """``EnumerateUsers`` (raw user objects)."""
-        return list(self.call("EnumerateUsers", {"partnerIds": list(partner_ids)}) or [])
+        return self._objects("EnumerateUsers", {"partnerIds": list(partner_ids)})
 
     def enumerate_account_profiles(self, partner_id: int) -> list[dict[str, Any]]:
         """``EnumerateAccountProfiles`` (raw backup profiles)."""
-        return list(self.call("EnumerateAccountProfiles", {"partnerId": partner_id}) or [])
+        return self._objects("EnumerateAccountProfiles", {"partnerId": partner_id})
 
     def enumerate_products(
         self, partner_id: int, *, current_partner_only: bool = False
     ) -> list[dict[str, Any]]:
         """``EnumerateProducts`` (retention policies, raw objects)."""
         params = {"partnerId": partner_id, "currentPartnerOnly": current_partner_only}
-        return list(self.call("EnumerateProducts", params) or [])
+        return self._objects("EnumerateProducts", params)
 
     def enumerate_storage_nodes_by_account_id(self, accounts: Sequence[int]) -> list[Any]:
         """``EnumerateStorageNodesByAccountId`` (raw objects)."""
-        data = self.call("EnumerateStorageNodesByAccountId", {"accounts": list(accounts)})
-        return list(data or [])
+        return self._objects("EnumerateStorageNodesByAccountId", {"accounts": list(accounts)})
 
     def enumerate_locations(self) -> list[dict[str, Any]]:
         """``EnumerateLocations``: data-centre locations (raw objects)."""
-        return list(self.call("EnumerateLocations") or [])
+        return self._objects("EnumerateLocations")
 
     def enumerate_account_remote_access_endpoints(self, account_id: int) -> list[Any]:
         """``EnumerateAccountRemoteAccessEndpoints`` (raw; URLs may carry auth tokens)."""
-        return list(
-            self.call("EnumerateAccountRemoteAccessEndpoints", {"accountId": account_id}) or []
+        endpoints = self._objects(
+            "EnumerateAccountRemoteAccessEndpoints", {"accountId": account_id}
         )
+        for endpoint in endpoints:
+            for value in endpoint.values() if isinstance(endpoint, dict) else ():
+                _remember_url_secrets(value)
+        return endpoints
 
     def add_partner(
         self, partner_info: Mapping[str, Any], *, create_default_account: bool = False
@@ -366,7 +391,26 @@ class CoveClient(BaseClient):
         """``AddPartner``: create a partner (``{"ParentId", "Name", "Level", ...}``);
         returns its id. Not retried."""
         params = {"partnerInfo": dict(partner_info), "createDefaultAccount": create_default_account}
-        return int(self.call("AddPartner", params))
+        created = self.call("AddPartner", params)
+        if isinstance(created, bool) or not isinstance(created, int | str):
+            raise ResponseDecodeError(
+                f"AddPartner returned {_kind_of(created)} instead of the new partner's id "
+                "(the partner may have been created: look it up before trying again)",
+                vendor=self.vendor,
+                model="AddPartner",
+                path="$.result.result",
+            )
+        try:
+            return int(created)
+        except ValueError:
+            pass
+        raise ResponseDecodeError(
+            f"AddPartner returned {created!r}"[:120] + " instead of the new partner's id "
+            "(the partner may have been created: look it up before trying again)",
+            vendor=self.vendor,
+            model="AddPartner",
+            path="$.result.result",
+        )
 
     def modify_partner(self, partner_info: Mapping[str, Any]) -> None:
         """``ModifyPartner`` (the info must include ``Id``)."""
@@ -425,12 +469,14 @@ class CoveClient(BaseClient):
         selection_mode: str = "Merged",
         diagnose_refusals: bool = True,
         strict_columns: bool = False,
+        allow_legacy: bool = False,
     ) -> StatisticsPage:
         """``EnumerateAccountStatistics``: one page of device rows.
 
         ``columns`` are sent exactly as given (any padding); codes the catalogue does not
         know warn (:class:`~cove_sdk.columns.UnknownColumnWarning`; the service would drop
-        them silently), or raise with ``strict_columns=True``. Columns this client already
+        them silently), or raise with ``strict_columns=True``; legacy data sources (D2, D3)
+        warn unless ``allow_legacy=True``. Columns this client already
         proved the user may not read are left out (``page.dropped_columns`` names them).
         ``totals`` expressions (``"COUNT(1)"``, ``"SUM(I14)"``) come back typed in
         ``page.totals`` keyed by expression.
@@ -443,7 +489,7 @@ class CoveClient(BaseClient):
                 are not the cause).
         """
         wanted = check_strings("columns", columns)
-        validate_columns(wanted, strict=strict_columns, stacklevel=2)
+        validate_columns(wanted, strict=strict_columns, allow_legacy=allow_legacy, stacklevel=2)
         kept, dropped = self._refused.drop_known(partner_id, wanted)
         if dropped and not kept:
             raise ColumnsRefusedError(
@@ -498,6 +544,7 @@ class CoveClient(BaseClient):
         limit: int | None = None,
         concurrency: int = 1,
         selection_mode: str = "Merged",
+        allow_legacy: bool = False,
     ) -> OffsetPaginator[StatisticsRow]:
         """All matching devices, fetched page by page as you iterate (constant memory).
 
@@ -515,6 +562,7 @@ class CoveClient(BaseClient):
                 filter=filter,
                 order_by=order_by,
                 selection_mode=selection_mode,
+                allow_legacy=allow_legacy,
             )
 
         return OffsetPaginator(fetch, page_size=page_size, limit=limit, concurrency=concurrency)
@@ -610,6 +658,23 @@ class CoveClient(BaseClient):
                 )
             url = f"https://{host.split(':')[0]}/repserv_json"
         return DeviceReporting(self, lookup.account, url)
+
+
+def _remember_url_secrets(value: Any) -> None:
+    """Scrub the secret query parameters of a URL the service handed out (remote-access
+    links carry an ``auth_token``) from anything shown later."""
+    if isinstance(value, str) and "?" in value:
+        for name, secret in parse_qsl(urlsplit(value).query):
+            if is_secret_key(name):
+                remember_secret(secret)
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), f"a {type(value).__name__}"
+    )
 
 
 def _statistics_page(result: dict[str, Any], method: str) -> StatisticsPage:

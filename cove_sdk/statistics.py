@@ -329,7 +329,14 @@ class DataSourceStats:
     def duration(self) -> timedelta | None:
         """``F12`` duration of the last session."""
         seconds = self._row.integer(self._code(12))
-        return None if seconds is None else timedelta(seconds=seconds)
+        if seconds is None:
+            return None
+        try:
+            return timedelta(seconds=seconds)
+        except OverflowError:
+            raise _fail(
+                "a duration in seconds", self._code(12), seconds, self._row.account_id
+            ) from None
 
     @property
     def selected_size(self) -> int | None:
@@ -443,9 +450,9 @@ def _row(item: Any, index: int) -> StatisticsRow:
             ) from None
     account = item.get("AccountId")
     try:
-        account_id = int(account)  # type: ignore[arg-type]
-        partner_id = int(item.get("PartnerId") or 0)
-    except (TypeError, ValueError):
+        account_id = _whole(account)
+        partner_id = _whole(item.get("PartnerId") or 0)
+    except (TypeError, ValueError, OverflowError):
         raise ResponseDecodeError(
             f"AccountId/PartnerId are not numbers: {account!r}",
             vendor="cove",
@@ -454,6 +461,18 @@ def _row(item: Any, index: int) -> StatisticsRow:
         ) from None
     extra = {k: v for k, v in item.items() if k not in _ROW_KEYS}
     return StatisticsRow(account_id, partner_id, _flags(item.get("Flags"), account), raw, extra)
+
+
+def _whole(value: Any) -> int:
+    """An id as sent (a number or decimal text); fractions, booleans and non-finite values
+    are refused."""
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not an id")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"{value!r} is not a whole number")
+        return int(value)
+    return int(value)
 
 
 _ROW_KEYS = frozenset({"AccountId", "PartnerId", "Flags", "Settings"})

@@ -26,5 +26,6 @@ VENDOR = Vendor(
     client="cove_sdk.client:CoveClient",
     simulator="cove_sdk.testing.simulator:CoveSimulator",
     runs="cove_sdk.runs:to_backup_runs",
+    run_source="cove_sdk.runs:CoveRunSource",
     demo="cove_sdk.demo:run_demo",
 )

@@ -67,6 +67,16 @@ class Envelope:
             body["visa"] = current.get_secret_value()
 
         def handle(response: requests.Response, call: CallInfo) -> RawResponse[dict[str, Any]]:
+            if response.status_code in (404, 405):
+                raise http_error(
+                    response,
+                    call,
+                    message=(
+                        f"{call.url} answered HTTP {response.status_code}: it does not look "
+                        "like the Cove JSON-RPC endpoint. The Management Service is at "
+                        "https://api.backup.management/jsonapi (a base_url ends in /jsonapi)"
+                    ),
+                )
             try:
                 reply = parse_json(response, call)
             except ResponseDecodeError:
@@ -93,12 +103,20 @@ class Envelope:
                             expires_after=VISA_LIFETIME,
                         )
                     )
-            if reply.get("error") is not None:
-                raise error_from_rpc(
-                    reply["error"], operation=method, http_status=response.status_code
-                )
+            error = reply.get("error")
+            if error is not None:
+                if not isinstance(error, dict) and response.status_code >= 400:
+                    raise http_error(response, call)  # a gateway's JSON, not JSON-RPC
+                raise error_from_rpc(error, operation=method, http_status=response.status_code)
             if response.status_code >= 400:
                 raise http_error(response, call)
+            if "result" not in reply:
+                raise ResponseDecodeError(
+                    f"the {method} reply has neither a result nor an error",
+                    vendor=call.vendor,
+                    model="JSON-RPC reply",
+                    path="$",
+                )
             return RawResponse(response=response, data=reply)
 
         safe = is_safe_to_repeat(method) if idempotent is None else idempotent

@@ -116,7 +116,10 @@ def error_from_response(response: requests.Response, call: CallInfo) -> APIError
         "body_excerpt": excerpt or None,
     }
     if status == 429:
-        details["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
+        wait = parse_retry_after(response.headers.get("Retry-After"))
+        details["retry_after"] = wait
+        if wait is not None:
+            message = f"{message} (the appliance asks to wait {wait:g} s before trying again)"
     return cls(message, **details)
 
 

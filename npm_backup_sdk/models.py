@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from backup_sdk.errors import ValidationError
-from backup_sdk.models import ModelConverter, UnixTime, WireModel, model, wire
+from backup_sdk.models import ModelConverter, UnixTime, WireModel, model, unchanged_secrets, wire
 from npm_backup_sdk.enums import Frequency, OperationType, Status, Weekday
 
 __all__ = [
@@ -478,10 +478,12 @@ converter.register(_configure)
 
 
 def request_body(obj: WireModel, read_only: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """Encode a model for a create/update: read-only fields and unset optionals (at any
-    depth) are left out."""
+    """Encode a model for a create/update: read-only fields, unset optionals (at any depth)
+    and secret fields still holding the value the appliance sent (a key read back is not
+    sent again) are left out."""
     data: dict[str, Any] = converter.unstructure(obj)
-    wire_read_only = {_wire_of(type(obj), name) for name in read_only}
+    skipped = set(read_only) | unchanged_secrets(obj)
+    wire_read_only = {_wire_of(type(obj), name) for name in skipped}
     return {k: _drop_none(v) for k, v in data.items() if k not in wire_read_only and v is not None}
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from backup_sdk.downloads import save_stream
-from backup_sdk.errors import ValidationError
+from backup_sdk.errors import ResponseDecodeError, ValidationError
 from backup_sdk.uploads import Upload
 from backup_sdk.validate import check_int
 from npm_backup_sdk.models import (
@@ -58,6 +58,19 @@ DEFAULT_PATHS: Final[dict[str, str]] = {
 }
 
 _CHUNK: Final = 256 * 1024
+
+
+def _required(data: Any, operation: str) -> Any:
+    """A body that must be there: an empty answer to a read is an error, not an empty list
+    (``{}`` is an empty collection: the reference makes ``items`` optional)."""
+    if data is None:
+        raise ResponseDecodeError(
+            f"{operation} answered with an empty body where a collection belongs",
+            vendor="npm_backup",
+            model=operation,
+            path="$",
+        )
+    return data
 
 
 def _server_id(value: int) -> int:
@@ -231,7 +244,7 @@ class ScheduledBackupsAPI(_Namespace):
     def list(self) -> builtins.list[ScheduledBackup]:
         c = self._client
         data = c._request("GET", c._path("scheduled_backups"), operation="scheduled_backups.get")
-        return converter.structure(data if data is not None else {}, ScheduledBackups).items
+        return converter.structure(_required(data, "scheduled_backups.get"), ScheduledBackups).items
 
     def get(self, schedule_id: str) -> ScheduledBackup:
         c = self._client
@@ -284,7 +297,7 @@ class ServersAPI(_Namespace):
     def list(self) -> builtins.list[Server]:
         c = self._client
         data = c._request("GET", c._path("servers"), operation="servers.get")
-        return converter.structure(data if data is not None else {}, Servers).items
+        return converter.structure(_required(data, "servers.get"), Servers).items
 
     def get(self, server_id: int) -> Server:
         c = self._client

@@ -211,18 +211,20 @@ def bytes_response(
 
 @attrs.define
 class _Fault:
-    kind: str  # fail | drop | truncate | garbage
+    kind: str  # fail | drop | truncate | garbage | lose_reply | trickle | redirect
     status: int = 503
     retry_after: str | None = None
     body: bytes | None = None
     content_type: str = "application/json"
+    location: str = ""
+    interval: float = 1.0
 
 
 class FaultInjector:
     """Faults applied to the next requests, in the order they were queued.
 
-    All methods are thread-safe. ``path`` restricts a fault to requests whose path
-    contains the given text.
+    All methods are thread-safe. ``path`` restricts a fault to requests whose path -- or
+    body, for JSON-RPC APIs that post every call to one URL -- contains the given text.
     """
 
     def __init__(self) -> None:
@@ -271,6 +273,22 @@ class FaultInjector:
         """Answer the next ``n`` requests with HTTP 200 and a body that is not JSON."""
         self._push(n, _Fault("garbage"), path)
 
+    def lose_reply_next(self, n: int = 1, *, path: str | None = None) -> None:
+        """Carry out the next ``n`` requests, then close the connection without answering
+        (the server acted; the client never hears of it)."""
+        self._push(n, _Fault("lose_reply"), path)
+
+    def trickle_next(self, n: int = 1, *, interval: float = 1.0, path: str | None = None) -> None:
+        """Answer the next ``n`` requests properly but send the body one byte every
+        ``interval`` real seconds (a read timeout longer than that never fires)."""
+        self._push(n, _Fault("trickle", interval=interval), path)
+
+    def redirect_next(
+        self, n: int = 1, *, location: str, status: int = 307, path: str | None = None
+    ) -> None:
+        """Answer the next ``n`` requests with a redirect to ``location``."""
+        self._push(n, _Fault("redirect", status=status, location=location), path)
+
     def reset(self) -> None:
         """Forget every queued fault and latency."""
         with self._lock:
@@ -283,7 +301,7 @@ class FaultInjector:
             for _ in range(n):
                 self._queue.append((fault, path))
 
-    def _take(self, path: str) -> tuple[_Fault | None, float]:
+    def _take(self, request: SimRequest) -> tuple[_Fault | None, float]:
         with self._lock:
             delay = 0.0
             if self._latency and (self._latency_left is None or self._latency_left > 0):
@@ -291,7 +309,7 @@ class FaultInjector:
                 if self._latency_left is not None:
                     self._latency_left -= 1
             for i, (fault, only) in enumerate(self._queue):
-                if only is None or only in path:
+                if only is None or only in request.path or only.encode() in request.body:
                     del self._queue[i]
                     return fault, delay
             return None, delay
@@ -389,7 +407,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(json_response(sim.ground_truth()), truncate=False)
             return
         sim._record(request)
-        fault, delay = sim.faults._take(request.path)
+        fault, delay = sim.faults._take(request)
         if delay:
             time.sleep(delay)
         if fault is not None and fault.kind == "drop":
@@ -410,13 +428,41 @@ class _Handler(BaseHTTPRequestHandler):
                 body=b"<html><body>502 Bad Gateway</body></html>",
                 content_type="text/html",
             )
+        elif fault is not None and fault.kind == "redirect":
+            response = SimResponse(
+                status=fault.status, headers={"Location": fault.location}, content_type=None
+            )
         else:
+            sim._record_handled(request)
             try:
                 response = sim.handle(request)
             except Exception as exc:
                 log.exception("simulator handler failed")
                 response = json_response({"error": f"simulator bug: {exc!r}"}, 500)
+            if fault is not None and fault.kind == "lose_reply":
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if fault is not None and fault.kind == "trickle":
+                self._trickle(response, fault.interval)
+                return
         self._send(response, truncate=fault is not None and fault.kind == "truncate")
+
+    def _trickle(self, response: SimResponse, interval: float) -> None:
+        body = response.body if isinstance(response.body, bytes) else b"".join(response.body)
+        self.send_response(response.status)
+        if response.content_type:
+            self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            for index in range(len(body)):
+                self.wfile.write(body[index : index + 1])
+                self.wfile.flush()
+                time.sleep(interval)
+        except OSError:
+            self.close_connection = True
 
     def _send(self, response: SimResponse, *, truncate: bool) -> None:
         body = response.body
@@ -484,6 +530,7 @@ class SimulatorServer:
         self.faults = FaultInjector()
         self.lock = threading.RLock()
         self.requests: deque[SimRequest] = deque(maxlen=10_000)
+        self.handled_requests: deque[SimRequest] = deque(maxlen=10_000)
         self._requests_lock = threading.Lock()
         self._port = port
         self._server: _Server | None = None
@@ -547,7 +594,7 @@ class SimulatorServer:
         self._port = server.server_address[1]
         thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.01},
+            kwargs={"poll_interval": 0.002},
             name=f"{type(self).__name__}:{self._port}",
             daemon=True,
         )
@@ -611,6 +658,17 @@ class SimulatorServer:
         """Requests received so far (optionally only those whose path contains some text)."""
         with self._requests_lock:
             return [r for r in self.requests if path_contains in r.path]
+
+    def _record_handled(self, request: SimRequest) -> None:
+        with self._requests_lock:
+            self.handled_requests.append(request)
+
+    def handled(self, contains: str = "") -> list[SimRequest]:
+        """Requests the simulator carried out (not answered by an injected fault instead),
+        optionally only those whose path or body contains some text."""
+        needle = contains.encode()
+        with self._requests_lock:
+            return [r for r in self.handled_requests if contains in r.path or needle in r.body]
 
 
 S = TypeVar("S", bound=SimulatorServer)

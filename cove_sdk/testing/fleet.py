@@ -1,8 +1,24 @@
-"""A seeded, realistic fleet for the Cove simulator: partners, devices, data sources,
-session results, and the column values and sessions the services report for them."""
+"""A seeded, realistic fleet for the Cove simulator: partners, devices, data sources and
+their sessions, and the column values and session history the services report for them.
+
+The fleet evolves with the simulator's clock. Every data source of a device backs up on a
+schedule (once a day, at its own time with some jitter); each session has a start, a
+duration and an outcome drawn deterministically from the seed, so what the statistics show
+at any simulated time follows from the sessions that started before it:
+
+* ``F00`` the last session's status (``IN_PROCESS``/``IN_PROGRESS_WITH_FAULTS`` while it
+  runs), ``F15`` its start time (empty while it runs);
+* ``F17``/``F18`` status and end time of the last completed session, ``F12`` its
+  duration, ``F06`` its errors, ``F03``/``F05`` its sizes;
+* ``F09`` the end time of the last successful (``COMPLETED``) session.
+
+Stale devices stopped backing up some days before the simulation started; a few devices
+never backed up at all. Nothing ends in the future.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 from typing import Any
@@ -11,24 +27,32 @@ import attrs
 
 from cove_sdk.columns import DATA_SOURCES, canonical
 
-__all__ = ["NEVER", "Device", "Fleet", "FleetSpec", "Partner", "SourceStats"]
+__all__ = [
+    "NEVER",
+    "Device",
+    "Fleet",
+    "FleetSpec",
+    "Partner",
+    "Session",
+    "SourcePlan",
+    "SourceStats",
+]
 
 #: The service's "never" time (``I5`` of a device that does not expire).
 NEVER = 2147483647
 
-# status, weight: mostly success, some warnings and failures, a few running / odd ones
+# final status, weight: mostly success, some warnings and failures, a few odd ones
 _STATUS_MIX = [
     (5, 800),
     (8, 70),
     (2, 45),
-    (1, 25),
     (3, 10),
     (6, 10),
     (10, 10),
     (11, 10),
     (7, 10),
-    (9, 5),
 ]
+_DAY = 86_400
 _SERVER_SOURCES = [[1, 7], [1, 7, 10], [1, 7, 14], [1, 7, 4], [1, 7, 10, 6]]
 _WORKSTATION_SOURCES = [[1], [1, 7], [1, 2]]
 _M365_SOURCES = [[19, 20], [19, 20, 5], [19, 20, 5, 23]]
@@ -67,25 +91,151 @@ class Partner:
 
 @attrs.define(slots=True)
 class SourceStats:
-    """Last-session results of one data source of one device."""
+    """What the statistics show for one data source of one device at one moment."""
 
     number: int
     status: int
-    last_session: int  # 0 while running
-    last_success: int
-    last_completed: int
+    last_session: int  # start of the last session; 0 while it runs
+    last_success: int  # end of the last successful session; 0 for never
+    last_completed: int  # end of the last completed session; 0 for never
     completed_status: int
-    errors: int
-    duration: int
+    errors: int  # of the last completed session
+    duration: int  # of the last completed session
     selected_size: int
     sent_size: int
     protected_size: int
     selected_count: int
 
 
+@attrs.frozen
+class Session:
+    """One backup session of one data source (times are unix seconds, simulated clock)."""
+
+    account_id: int
+    source: int
+    index: int
+    start: int
+    duration: int
+    status: int  # the final status
+    errors: int
+    selected_size: int
+    sent_size: int
+    selected_count: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.duration
+
+    @property
+    def id(self) -> int:
+        """Stable and unique: account, data source and the session's number."""
+        return self.account_id * 10**6 + self.source * 10**4 + self.index % 10**4
+
+    def status_at(self, now: float) -> int:
+        """``IN_PROCESS`` (or ``IN_PROGRESS_WITH_FAULTS`` once errors showed up) while it
+        runs, its final status afterwards."""
+        if now >= self.end:
+            return self.status
+        if self.errors and now >= self.start + self.duration / 2:
+            return 9
+        return 1
+
+
+@functools.lru_cache(maxsize=262_144)
+def _session(plan: SourcePlan, index: int) -> Session:
+    rng = random.Random(hash((plan.seed, plan.account_id, plan.number, index)))
+    status = _weighted(rng)
+    duration = 0 if status == 7 else rng.randrange(60, 3 * 3_600)
+    start = plan.origin + index * plan.period + rng.randrange(0, plan.period // 4)
+    selected = plan.selected_size + rng.randrange(0, plan.selected_size // 50 + 1)
+    return Session(
+        account_id=plan.account_id,
+        source=plan.number,
+        index=index,
+        start=start,
+        duration=duration,
+        status=status,
+        errors=rng.randrange(1, 40) if status in (2, 8) else 0,
+        selected_size=selected,
+        sent_size=selected // rng.randrange(30, 400),
+        selected_count=plan.selected_count,
+    )
+
+
+@attrs.frozen
+class SourcePlan:
+    """The backup schedule of one data source: a session every ``period`` seconds from
+    ``origin`` (each starts within the first quarter of its slot and lasts at most three
+    hours), none starting after ``stop_at``."""
+
+    seed: int
+    account_id: int
+    number: int
+    origin: int
+    period: int
+    stop_at: int | None
+    selected_size: int
+    selected_count: int
+
+    def session(self, index: int) -> Session:
+        found: Session = _session(self, index)
+        return found
+
+    def last_index(self, now: float) -> int | None:
+        """The number of the last session that started by ``now``."""
+        limit = now if self.stop_at is None else min(now, self.stop_at)
+        if limit < self.origin:
+            return None
+        index = int((limit - self.origin) // self.period)
+        while index >= 0 and self.session(index).start > limit:
+            index -= 1
+        return index if index >= 0 else None
+
+    def stats(self, now: float) -> SourceStats:
+        last = self.last_index(now)
+        if last is None:
+            return SourceStats(self.number, 0, 0, 0, 0, 0, 0, 0, self.selected_size, 0, 0, 0)
+        current = self.session(last)
+        completed_index = last if now >= current.end else last - 1
+        completed = self.session(completed_index) if completed_index >= 0 else None
+        success = 0
+        for index in range(completed_index, max(-1, completed_index - 400), -1):
+            candidate = self.session(index)
+            if candidate.status == 5:
+                success = candidate.end
+                break
+        shown = completed or current
+        return SourceStats(
+            number=self.number,
+            status=current.status_at(now),
+            last_session=current.start if now >= current.end else 0,
+            last_success=success,
+            last_completed=completed.end if completed is not None else 0,
+            completed_status=completed.status if completed is not None else 0,
+            errors=completed.errors if completed is not None else 0,
+            duration=completed.duration if completed is not None else 0,
+            selected_size=shown.selected_size,
+            sent_size=shown.sent_size,
+            protected_size=shown.selected_size,
+            selected_count=shown.selected_count,
+        )
+
+    def sessions(self, since: float, until: float) -> list[Session]:
+        """Sessions that started in ``[since, until]`` (the running one included)."""
+        last = self.last_index(until)
+        if last is None:
+            return []
+        first = max(0, int((since - self.origin) // self.period) - 1)
+        return [
+            s
+            for s in (self.session(i) for i in range(first, last + 1))
+            if since <= s.start <= until
+        ]
+
+
 @attrs.define(slots=True)
 class Device:
-    """One device account and its statistics."""
+    """One device account and its data sources' schedules."""
 
     account_id: int
     partner_id: int
@@ -96,35 +246,58 @@ class Device:
     account_type: int
     os_version: str
     created: int
-    last_contact: int
+    contact_lag: int
+    stale_since: int | None
     used_storage: int
-    sources: list[SourceStats]
+    plans: list[SourcePlan]
     token: str
     ds_format: int
+    clock: Any = attrs.field(repr=False, eq=False)
+
+    @property
+    def now(self) -> float:
+        return float(self.clock())
+
+    @property
+    def sources(self) -> list[SourceStats]:
+        """Every data source's statistics now."""
+        now = self.now
+        return [plan.stats(now) for plan in self.plans]
+
+    @property
+    def last_contact(self) -> int:
+        if self.stale_since is not None:
+            return self.stale_since
+        return int(self.now) - self.contact_lag
 
     def total(self) -> SourceStats:
         """The synthetic D9 "Total" source: newest results across sources."""
-        if not self.sources:
+        sources = self.sources
+        if not sources:
             return SourceStats(9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        latest = max(self.sources, key=lambda s: s.last_session or 2**40)
+        latest = max(sources, key=lambda s: s.last_session or 2**40)
         return SourceStats(
             9,
             latest.status,
-            0 if any(s.last_session == 0 for s in self.sources) else latest.last_session,
-            max(s.last_success for s in self.sources),
-            max(s.last_completed for s in self.sources),
+            0 if any(s.last_session == 0 for s in sources) else latest.last_session,
+            max(s.last_success for s in sources),
+            max(s.last_completed for s in sources),
             latest.completed_status,
-            sum(s.errors for s in self.sources),
-            sum(s.duration for s in self.sources),
-            sum(s.selected_size for s in self.sources),
-            sum(s.sent_size for s in self.sources),
-            sum(s.protected_size for s in self.sources),
-            sum(s.selected_count for s in self.sources),
+            sum(s.errors for s in sources),
+            sum(s.duration for s in sources),
+            sum(s.selected_size for s in sources),
+            sum(s.sent_size for s in sources),
+            sum(s.protected_size for s in sources),
+            sum(s.selected_count for s in sources),
         )
+
+    def session_history(self, since: float, until: float) -> list[Session]:
+        """Every session of every data source that started in ``[since, until]``."""
+        return [s for plan in self.plans for s in plan.sessions(since, until)]
 
     def active_sources(self) -> str:
         """``I78`` in one of the three formats servers were seen to send."""
-        codes = [s.number for s in self.sources]
+        codes = [p.number for p in self.plans]
         if self.ds_format == 0:
             return "".join(f"D{n:02d}" for n in codes)
         if self.ds_format == 1:
@@ -134,7 +307,7 @@ class Device:
     def legacy_active_sources(self) -> str:
         """``AP``, the legacy form of ``I78``: one letter per source (``FSZ``). D5 and D23
         have no letter and are left out; D2 and D7 both show as ``S``."""
-        return "".join(DATA_SOURCES[s.number].legacy for s in self.sources)
+        return "".join(DATA_SOURCES[p.number].legacy for p in self.plans)
 
     def internal_ips(self) -> str:
         """``I19``: servers have two interfaces, sent as one ``;``-separated string."""
@@ -168,10 +341,10 @@ class Device:
 
     def source(self, number: int) -> SourceStats | None:
         if number == 9:
-            return self.total() if self.sources else None
-        for s in self.sources:
-            if s.number == number:
-                return s
+            return self.total() if self.plans else None
+        for plan in self.plans:
+            if plan.number == number:
+                return plan.stats(self.now)
         return None
 
     def value(self, key: str) -> str | None:
@@ -271,14 +444,16 @@ class FleetSpec:
 
 
 class Fleet:
-    """Partners and devices generated from a :class:`FleetSpec` at time ``now``."""
+    """Partners and devices generated from a :class:`FleetSpec` at time ``now``; their
+    statistics follow ``clock`` (unix seconds; default: frozen at ``now``)."""
 
     ROOT_ID = 1
     MSP_ID = 10_000
 
-    def __init__(self, spec: FleetSpec, now: int) -> None:
+    def __init__(self, spec: FleetSpec, now: int, clock: Any = None) -> None:
         self.spec = spec
         self.now = now
+        self.clock = clock if clock is not None else (lambda: now)
         rng = random.Random(spec.seed)
         self.partners: dict[int, Partner] = {}
         self.root = self._add(Partner(self.ROOT_ID, "Cove Root", "Root", None))
@@ -329,45 +504,33 @@ class Fleet:
     def _device(self, rng: random.Random, i: int, customers: list[Partner]) -> Device:
         customer = customers[i % len(customers)]
         now = self.now
+        account_id = 700_000 + i
         m365 = rng.random() < self.spec.m365_share
         os_type = 0 if m365 else (2 if rng.random() < 0.3 else 1)
         pools = {0: _M365_SOURCES, 1: _WORKSTATION_SOURCES, 2: _SERVER_SOURCES}
         numbers = rng.choice(pools[os_type])
         stale = rng.random() < self.spec.stale_share
         never = rng.random() < self.spec.never_share
-        sources = []
-        for n in numbers if not never else []:
-            status = _weighted(rng)
-            started = now - rng.randrange(600, 20 * 3_600)
-            if stale:
-                started -= rng.randrange(2, 10) * 86_400
-            duration = rng.randrange(60, 3 * 3_600)
-            running = status in (1, 9)
-            success_at = started + duration
-            if status not in (5, 8):
-                success_at -= rng.randrange(1, 4) * 86_400
-            selected = rng.randrange(10**7, 8 * 10**11)
-            sources.append(
-                SourceStats(
-                    number=n,
-                    status=status,
-                    last_session=0 if running else started,
-                    last_success=success_at,
-                    last_completed=started - 86_400 if running else started + duration,
-                    completed_status=5 if running else status,
-                    errors=rng.randrange(1, 40) if status in (2, 8, 9) else 0,
-                    duration=0 if running else duration,
-                    selected_size=selected,
-                    sent_size=selected // rng.randrange(30, 400),
-                    protected_size=selected,
-                    selected_count=rng.randrange(100, 2_000_000),
-                )
+        created = now - rng.randrange(30, 900) * _DAY
+        stale_since = now - rng.randrange(2, 10) * _DAY - rng.randrange(0, _DAY) if stale else None
+        plans = [
+            SourcePlan(
+                seed=self.spec.seed,
+                account_id=account_id,
+                number=n,
+                origin=created + rng.randrange(0, _DAY),
+                period=_DAY,
+                stop_at=stale_since,
+                selected_size=rng.randrange(10**7, 8 * 10**11),
+                selected_count=rng.randrange(100, 2_000_000),
             )
+            for n in (numbers if not never else [])
+        ]
         slug = customer.name.split(" (")[0].lower().replace(" ", "")
         kind = {0: "m365", 1: "ws", 2: "srv"}[os_type]
         name = f"{slug}-{kind}{i + 1:05d}"
         return Device(
-            account_id=700_000 + i,
+            account_id=account_id,
             partner_id=customer.id,
             customer=customer.name.split(" (")[0],
             name=name,
@@ -375,12 +538,14 @@ class Fleet:
             os_type=os_type,
             account_type=2 if m365 else 1,
             os_version="" if m365 else rng.choice(_OS[os_type]),
-            created=now - rng.randrange(30, 900) * 86_400,
-            last_contact=now - rng.randrange(60, 3 * 86_400 if not stale else 12 * 86_400),
-            used_storage=sum(s.protected_size for s in sources) // 3,
-            sources=sources,
+            created=created,
+            contact_lag=rng.randrange(60, 3 * 3_600),
+            stale_since=stale_since,
+            used_storage=sum(p.selected_size for p in plans) // 3,
+            plans=plans,
             token=hashlib.sha256(f"{self.spec.seed}:{i}".encode()).hexdigest()[:32],
             ds_format=i % 3,
+            clock=self.clock,
         )
 
     @staticmethod

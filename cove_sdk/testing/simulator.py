@@ -19,6 +19,7 @@ import itertools
 import random
 import secrets
 import threading
+import time
 from typing import Any
 
 from typing_extensions import Unpack
@@ -63,6 +64,8 @@ class CoveSimulator(SimulatorServer):
         visa_lifetime: seconds of the simulator clock a visa stays valid.
         old_visas_valid: whether a visa stays usable after a newer one was issued
             (N-able says it does; some clients report otherwise).
+        visa_race: at most this many real seconds pass between accepting a call's visa and
+            issuing the next one (0: none), so concurrent calls race as on a busy server.
     """
 
     def __init__(
@@ -72,9 +75,11 @@ class CoveSimulator(SimulatorServer):
         clock: SimClock | None = None,
         visa_lifetime: float = 900.0,
         old_visas_valid: bool = True,
+        visa_race: float = 0.0,
     ) -> None:
         super().__init__(clock=clock)
-        self.fleet = Fleet(fleet or FleetSpec(), self.clock.now())
+        self.visa_race = visa_race
+        self.fleet = Fleet(fleet or FleetSpec(), self.clock.now(), clock=self.clock.time)
         self.visa_lifetime = visa_lifetime
         self.old_visas_valid = old_visas_valid
         self.partner_name = self.fleet.msp.name
@@ -219,6 +224,10 @@ class CoveSimulator(SimulatorServer):
         except (KeyError, TypeError, ValueError) as exc:
             reply["error"] = {"code": -32602, "message": f"Invalid params: {exc!r}"}
         if session is not None:
+            if self.visa_race:
+                # widen the window between accepting a visa and issuing the next one:
+                # concurrent calls with one visa are then all accepted (a fork)
+                time.sleep(random.random() * self.visa_race)
             reply["visa"] = self._issue(*session)
         return json_response(reply)
 
@@ -512,39 +521,65 @@ class CoveSimulator(SimulatorServer):
 
     # -- Reporting Service -------------------------------------------------------------------
 
-    def sessions(self, device: Device) -> list[dict[str, Any]]:
-        """The device's session history (newest results match its statistics)."""
+    def sessions(self, device: Device, days: int = 30) -> list[dict[str, Any]]:
+        """The device's session history of the last ``days`` (as of the simulated now);
+        its newest results match its statistics. A running session has ``EndTime`` 0."""
+        now = self.clock.time()
         out: list[dict[str, Any]] = []
-        for stats in device.sources:
-            rng = random.Random(device.account_id * 100 + stats.number)
-            for k in range(6):
-                latest = k == 0
-                status = stats.status if latest else rng.choice([5, 5, 5, 5, 8, 2])
-                start = (stats.last_session or self.fleet.now - 300) - k * 86_400
-                running = latest and stats.last_session == 0
-                out.append(
-                    {
-                        "Id": device.account_id * 1_000 + stats.number * 10 + k,
-                        "Plugin": stats.number,
-                        "Status": status,
-                        "Type": "Backup",
-                        "BackupStartTime": start,
-                        "StartTime": start,
-                        "EndTime": 0 if running else start + (stats.duration or 600),
-                        "ErrorsCount": stats.errors if latest else (3 if status in (2, 8) else 0),
-                        "SelectedCount": stats.selected_count,
-                        "SelectedSize": stats.selected_size,
-                        "SentSize": stats.sent_size,
-                        "ChangedCount": rng.randrange(10, 5_000),
-                        "ChangedSize": rng.randrange(10**5, 10**9),
-                        "NewCount": rng.randrange(0, 500),
-                        "NewSize": rng.randrange(0, 10**8),
-                        "DeletedCount": rng.randrange(0, 50),
-                        "BuildVersion": "25.4.0.25101",
-                        "Flags": ["Accelerated"] if k % 2 else [],
-                    }
-                )
+        for session in device.session_history(now - days * 86_400, now):
+            rng = random.Random(session.id)
+            running = now < session.end
+            out.append(
+                {
+                    "Id": session.id,
+                    "Plugin": session.source,
+                    "Status": session.status_at(now),
+                    "Type": "Backup",
+                    "BackupStartTime": session.start,
+                    "StartTime": session.start,
+                    "EndTime": 0 if running else session.end,
+                    "ErrorsCount": 0 if running else session.errors,
+                    "SelectedCount": session.selected_count,
+                    "SelectedSize": session.selected_size,
+                    "SentSize": session.sent_size,
+                    "ChangedCount": rng.randrange(10, 5_000),
+                    "ChangedSize": rng.randrange(10**5, 10**9),
+                    "NewCount": rng.randrange(0, 500),
+                    "NewSize": rng.randrange(0, 10**8),
+                    "DeletedCount": rng.randrange(0, 50),
+                    "BuildVersion": "25.4.0.25101",
+                    "Flags": ["Accelerated"] if session.index % 2 else [],
+                }
+            )
         return out
+
+    def truth_runs(self) -> list[dict[str, Any]]:
+        """Every session of the fleet that started in the last 30 simulated days, as a
+        :class:`~backup_sdk.runs.BackupRun` record with its final status and ``visible_at``
+        (its end: from then on the statistics and the Reporting Service show it)."""
+        from cove_sdk.runs import session_run
+
+        now = self.clock.time()
+        runs = []
+        for device in self.fleet.devices:
+            for session in device.session_history(now - 30 * 86_400, now):
+                if session.end > now:
+                    continue
+                record = session_run(
+                    account_id=device.account_id,
+                    device_name=device.name,
+                    customer=device.customer,
+                    source=session.source,
+                    status=session.status,
+                    started=session.start,
+                    ended=session.end,
+                    errors=session.errors,
+                    selected_size=session.selected_size,
+                    sent_size=session.sent_size,
+                ).to_record()
+                record["visible_at"] = session.end
+                runs.append(record)
+        return runs
 
     def errors(self, device: Device, session: dict[str, Any]) -> list[dict[str, Any]]:
         """Error texts of a session (none for a clean one)."""

@@ -202,9 +202,38 @@ def test_a_fork_in_the_chain_is_resolved_without_a_login() -> None:
     early.adopt(Issued("successor-b"))  # set aside: the server issued this one last
     store._release(early, ok=True)
     store._release(late, ok=True)
+    store._serialise()  # as after a call was refused with a superseded credential
     server.refused.update({"cred-1", "successor-a"})
-    assert store.call(server.use) == "successor-b"
+    sent: list[str] = []
+
+    def use(lease: Lease[str]) -> str:
+        sent.append(lease.value)
+        return server.use(lease)
+
+    assert store.call(use) == "successor-b"
+    assert sent == ["successor-a", "successor-b"]
     assert store.logins == 1
+
+
+def test_a_server_that_keeps_old_credentials_valid_costs_no_extra_calls_on_revocation() -> None:
+    server = Server()
+    store: CredentialStore[str] = CredentialStore(server, vendor="fake", chained=True)
+    store.call(server.use)
+    early = store._acquire()
+    late = store._acquire()
+    late.adopt(Issued("successor-a"))
+    early.adopt(Issued("successor-b"))
+    store._release(early, ok=True)
+    store._release(late, ok=True)
+    server.refused.update({"cred-1", "successor-a", "successor-b"})  # everything revoked
+    sent: list[str] = []
+
+    def use(lease: Lease[str]) -> str:
+        sent.append(lease.value)
+        return server.use(lease)
+
+    assert store.call(use) == "cred-2"
+    assert sent == ["successor-a", "cred-2"], "straight to a new login"
 
 
 def test_a_superseded_credential_serialises_the_calls() -> None:

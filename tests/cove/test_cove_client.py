@@ -19,7 +19,7 @@ from cove_sdk import (
     quote,
 )
 from cove_sdk.columns import LegacyColumnWarning
-from cove_sdk.testing import CoveSimulator
+from cove_sdk.testing import CoveSimulator, FleetSpec
 from tests.support.cove import make_client, user_client
 
 
@@ -289,3 +289,33 @@ def test_http_errors_from_proxies_are_typed(client: CoveClient, sim: CoveSimulat
     sim.faults.fail_next(1, 502, body="<html>bad gateway</html>")
     with pytest.raises(e.ServerError, match="bad gateway"):
         client.call("GetServerInfo", idempotent=False)
+
+
+def test_a_base_url_without_the_endpoint_says_what_a_right_one_looks_like(
+    sim: CoveSimulator,
+) -> None:
+    client = CoveClient(sim.url, partner=sim.partner_name, username="u", password="p")
+    with pytest.raises(e.NotFoundError) as info:
+        client.get_server_info()
+    assert "does not look like the Cove JSON-RPC endpoint" in str(info.value)
+    assert "https://api.backup.management/jsonapi" in str(info.value)
+
+
+@pytest.mark.parametrize("attempt", range(4))
+def test_a_racing_server_that_accepts_only_the_newest_visa_costs_one_login_per_revocation(
+    attempt: int,
+) -> None:
+    """Concurrent calls with one visa are all accepted and each gets a successor; the
+    server then accepts only the one it issued last (not necessarily the one adopted)."""
+    from tests.support.threads import run_together
+
+    with CoveSimulator(
+        fleet=FleetSpec(devices=5, seed=attempt), old_visas_valid=False, visa_race=0.003
+    ) as sim:
+        client = sim.client()
+        client.get_server_info()
+        for expiry in range(1, 3):
+            sim.expire_visas()
+            errors = run_together(16, lambda: [client.get_server_info() for _ in range(3)])
+            assert errors == []
+            assert sim.logins == 1 + expiry

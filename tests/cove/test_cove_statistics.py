@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backup_sdk.errors import BackupSDKError, ResponseDecodeError
+from backup_sdk.runs import RunStatus
 from cove_sdk import AccountFlag, OSType, SessionStatus
 from cove_sdk.statistics import StatisticsRow, decode_page
 
@@ -157,21 +158,63 @@ def test_decoding_never_raises_anything_but_backup_sdk_errors(page: Any, totals:
                 pass
 
 
-def test_rows_become_cross_vendor_runs_and_records() -> None:
+def test_rows_become_cross_vendor_runs_keyed_by_their_end() -> None:
     from backup_sdk.models import to_record
-    from backup_sdk.runs import RunStatus, stale_devices
     from cove_sdk.runs import to_backup_runs
 
-    settings = [{"I1": "pc-01"}, {"I8": "Acme"}, {"I78": "D01D07"}]
-    settings += [{"D01F00": "5"}, {"D01F15": "1700000000"}, {"D01F12": "600"}, {"D1F3": "10"}]
-    settings += [{"D07F00": "2"}, {"D07F15": "1700000100"}, {"D07F06": "3"}]
+    settings = [{"I1": "pc-01"}, {"I8": "Acme"}]  # no I78: the F columns name the sources
+    # D1: the last session finished: F17/F18 describe it, F12 its duration
+    settings += [{"D01F00": "5"}, {"D01F15": "1700000000"}, {"D01F12": "600"}]
+    settings += [{"D01F17": "5"}, {"D01F18": "1700000600"}, {"D1F3": "10"}]
+    # D7: a session is running; the last completed one failed earlier
+    settings += [{"D07F00": "1"}, {"D07F15": ""}, {"D07F12": "300"}]
+    settings += [{"D07F17": "2"}, {"D07F18": "1699990000"}, {"D07F06": "3"}]
+    # D10: only the last-session columns were asked for
+    settings += [{"D10F00": "8"}, {"D10F15": "1700000100"}, {"D10F12": "60"}]
     (row,) = decode_page([{"AccountId": 42, "PartnerId": 1, "Settings": settings}])
     runs = {r.data_source: r for r in to_backup_runs(row)}
-    assert runs["Files and Folders"].status is RunStatus.SUCCESS
-    assert runs["Files and Folders"].duration == timedelta(minutes=10)
-    assert runs["VssSystemState"].status is RunStatus.FAILED
-    assert runs["VssSystemState"].errors == 3
+    files, state, sql = runs["Files and Folders"], runs["VssSystemState"], runs["VssMsSql"]
+    assert (files.status, files.duration, files.run_id) == (
+        RunStatus.SUCCESS,
+        timedelta(minutes=10),
+        "42:D1:1700000600",
+    )
+    assert files.ended == datetime.fromtimestamp(1_700_000_600, timezone.utc), "read, not computed"
+    assert (state.status, state.run_id) == (RunStatus.FAILED, "42:D7:1699990000")
+    assert state.started == datetime.fromtimestamp(1_699_989_700, timezone.utc)
+    assert (sql.status, sql.run_id) == (RunStatus.WARNING, "42:D10:1700000160")
     assert {r.device_id for r in runs.values()} == {"42"}
-    now = datetime(2023, 11, 15, tzinfo=timezone.utc)
-    assert stale_devices(runs.values(), now=now) == []
     assert to_record(row)["I1"] == "pc-01"
+
+
+def test_every_session_status_maps_to_exactly_one_run_status() -> None:
+    from cove_sdk.runs import RUN_STATUS
+
+    assert set(RUN_STATUS) == set(SessionStatus)
+    assert RUN_STATUS[SessionStatus.COMPLETED_WITH_ERRORS] is RunStatus.WARNING
+    assert RUN_STATUS[SessionStatus.NOT_STARTED] is RunStatus.MISSED
+
+
+@pytest.mark.parametrize(
+    ("row", "read"),
+    [
+        ({"AccountId": 1e308 * 10}, None),
+        ({"AccountId": 1.5}, None),
+        ({"AccountId": True}, None),
+        ({"AccountId": 1, "Settings": [{"D1F12": "9" * 40}]}, "duration"),
+        ({"AccountId": 1, "Settings": [{"D1F15": "9" * 40}]}, "last_session"),
+        ({"AccountId": 1, "Settings": [{"I14": "Infinity"}]}, "used_storage"),
+    ],
+    ids=["infinite id", "fractional id", "boolean id", "huge duration", "huge time", "inf size"],
+)
+def test_out_of_range_values_are_decode_errors_naming_the_field(
+    row: dict[str, Any], read: str | None
+) -> None:
+    with pytest.raises(ResponseDecodeError) as info:
+        page = decode_page([row])
+        if read == "used_storage":
+            _ = page[0].used_storage
+        elif read is not None:
+            getattr(page[0].source(1), read)
+    assert info.value.path is not None
+    assert "AccountId" in info.value.path or "Settings" in info.value.path

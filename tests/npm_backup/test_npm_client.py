@@ -336,3 +336,20 @@ def test_bad_arguments_are_validation_errors(client: NpmBackupClient) -> None:
         client.completed_backups.get(1, "../../etc")
     with pytest.raises(e.ValidationError):
         client.backups.start(1, "")
+
+
+def test_a_read_modify_write_does_not_send_back_the_key_it_read(
+    client: NpmBackupClient, sim: NpmBackupSimulator
+) -> None:
+    created = client.servers.create(Server(name="k", host="k.example", path="/p", user="u"))
+    assert created.new_private_key, "the appliance generated a key and sent it once"
+    assert created.id is not None
+    created.port = 2200
+    client.servers.update(created)
+    put = sim.received(f"/servers/items/{created.id}")[-1].json()
+    assert "new_private_key" not in put, "not changed by the caller: not sent back"
+    assert put["port"] == 2200
+    replacement = "-----BEGIN RSA PRIVATE KEY-----\nnew\n-----END RSA PRIVATE KEY-----"
+    created.new_private_key = replacement
+    client.servers.update(created)
+    assert sim.received(f"/servers/items/{created.id}")[-1].json()["new_private_key"] == replacement
