@@ -23,6 +23,7 @@ from backup_sdk.errors import BackupSDKError, RateLimitError
 from backup_sdk.redaction import Secret
 from backup_sdk.runs import BackupRun
 from backup_sdk.staleness import DeviceStaleness, assess_devices
+from backup_sdk.sync.store import merge_run
 from backup_sdk.testing import (
     SimClock,
     SimRequest,
@@ -190,7 +191,12 @@ def run_unified(
             stack.callback(client.close)
             try:
                 source = vendor.load("run_source")(client)
-                found = list(source.iter_runs(since, now))
+                merged: dict[str, BackupRun] = {}
+                for run in source.iter_runs(since, now):  # a run may be reported twice
+                    kept = merged.get(run.key)
+                    if kept is None or merge_run(kept, run) is not None:
+                        merged[run.key] = run
+                found = list(merged.values())
                 devices = list(source.devices())
             except BackupSDKError as exc:
                 failures += 1

@@ -20,8 +20,10 @@ nothing twice. The state is a timestamp and the open runs: it does not grow with
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
@@ -172,6 +174,21 @@ class _Progress:
             error=error,
             warnings=tuple(self.warnings),
         )
+
+
+def _wait_in_slices(stop: threading.Event, seconds: float) -> None:
+    """Wait ``seconds`` or until ``stop`` is set, in short slices.
+
+    A signal can land on any thread; Python runs its handler in the main thread only once
+    that thread is back in the interpreter, and a thread blocked in one long
+    ``Event.wait`` is not woken up for it. Short slices bound the delay to half a second.
+    """
+    deadline = time.monotonic() + seconds
+    while not stop.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        stop.wait(min(left, 0.5))
 
 
 def _check_span(name: str, value: object, *, positive: bool = True) -> timedelta:
@@ -384,13 +401,14 @@ class SyncEngine:
         """Poll every ``every`` until ``stop`` is set (or ``polls`` polls were made).
 
         Polls start ``every`` apart (a poll that overruns is followed at once by the next,
-        never by a burst). ``wait(seconds)`` does the waiting (default: ``stop.wait``, so a
-        stop ends the wait at once; pass ``clock.sleep`` of a ``SimClock`` to simulate).
+        never by a burst). ``wait(seconds)`` does the waiting (default: on ``stop``, waking
+        at least twice a second, so that a stop, or a signal handler that sets it, ends the
+        wait at once; pass ``clock.sleep`` of a ``SimClock`` to simulate).
         Returns the number of polls made.
         """
         _check_span("every", every)
         stop = stop or threading.Event()
-        pause = wait or stop.wait
+        pause = wait or functools.partial(_wait_in_slices, stop)
         count = 0
         while not stop.is_set():
             started = self.now()

@@ -297,17 +297,39 @@ def test_sync_every_stops_cleanly(world: dict[str, StaticSource], tmp_path: Path
 def test_sync_every_stops_on_sigterm(world: dict[str, StaticSource], tmp_path: Path) -> None:
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("signals are delivered to the main thread only")
-    timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM))
-    timer.start()
+
+    # a SIGTERM that came too early must not kill the test process: hold it until the
+    # command's own handler is in place, and only then send it
+    def guard(signum: int, frame: object) -> None:
+        return None
+
+    previous = signal.signal(signal.SIGTERM, guard)
+    sent = threading.Event()
+
+    def send_when_handled() -> None:
+        for _ in range(1000):
+            if signal.getsignal(signal.SIGTERM) is not guard:
+                os.kill(os.getpid(), signal.SIGTERM)
+                sent.set()
+                return
+            threading.Event().wait(0.01)
+
+    sender = threading.Thread(target=send_when_handled, daemon=True)
+    sender.start()
+    # the worst case, made certain: the signal lands on another thread than the one
+    # waiting between polls (the kernel picks any thread that does not block it)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     try:
         status, out, _ = cli("sync", "--db", str(tmp_path / "r.sqlite"), "--every", "15m")
     finally:
-        timer.cancel()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        sender.join(timeout=10)
+        handler_after = signal.getsignal(signal.SIGTERM)
+        signal.signal(signal.SIGTERM, previous)
+    assert sent.is_set()
     assert status == EXIT_OK
-    assert out.count("alpha:") == 1
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL or callable(
-        signal.getsignal(signal.SIGTERM)
-    )
+    assert out.count("alpha:") == 1, "one poll, then a clean stop while waiting"
+    assert handler_after is guard, "the command put the previous handler back"
 
 
 def test_a_vendor_failure_in_sync_is_exit_4(world: dict[str, StaticSource], tmp_path: Path) -> None:

@@ -31,6 +31,8 @@ def test_one_table_for_every_vendor_and_the_stale_devices() -> None:
     assert len(table) == 6
     assert "devices had no good backup in the last 24 hours (the first 5):" in text
     assert "backup-sdk sync --db runs.sqlite --every 15m" in text
+    rows = table[1:]
+    assert len(set(rows)) == len(rows), "a run reported twice is shown once"
     again = io.StringIO()
     run_unified(again, registry=interim_registry(), start=START, limit=5)
     assert again.getvalue() == text, "a frozen clock: the same output every time"

@@ -249,6 +249,16 @@ def test_a_stop_ends_the_loop_between_polls() -> None:
     assert engine.poll(stop=stop).sources == ()
 
 
+def test_the_default_wait_wakes_up_for_a_stop_set_elsewhere() -> None:
+    from backup_sdk.sync.engine import _wait_in_slices
+
+    stop = threading.Event()
+    _wait_in_slices(stop, 0.01)  # short: returns by itself
+    threading.Timer(0.05, stop.set).start()
+    _wait_in_slices(stop, 60.0)  # returns when the stop is set, well before a minute
+    assert stop.is_set()
+
+
 def test_a_clock_that_went_back_is_survived() -> None:
     store = MemoryRunStore()
     source = StaticSource("cove")
