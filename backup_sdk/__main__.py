@@ -1,4 +1,4 @@
-"""``python -m backup_sdk``."""
+"""``python -m backup_sdk``: the ``backup-sdk`` command line."""
 
 import sys
 

@@ -4,10 +4,15 @@ Each vendor package maps its own records (Cove session statistics, Comet
 ``BackupJobDetail``, appliance ``completed_backup``) onto :class:`BackupRun`, so a dashboard
 can store and query runs from every vendor the same way:
 
-* :func:`latest_success_by_device` — the newest successful run per device;
-* :func:`stale_devices` — "which devices had no successful backup in the last 24 h?";
+* :class:`RunSource` — where one vendor's runs and devices come from;
 * :class:`SyncCursor` — a serialisable high-water mark for a poller that runs every
-  15 minutes and must neither miss nor double-count runs across restarts.
+  15 minutes and must neither miss nor double-count runs across restarts (Comet's
+  ``JobPoller`` is built on it; :mod:`backup_sdk.sync` is the store-backed engine).
+
+What a good backup is and which devices are stale is defined once, in
+:mod:`backup_sdk.staleness`. :func:`latest_success_by_device` and :func:`stale_devices`
+here are its older, simpler form, kept for existing callers with their original rule
+(a completed-with-warnings run counts as a success).
 """
 
 from __future__ import annotations
@@ -16,15 +21,19 @@ import enum
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
 from backup_sdk.errors import ValidationError
 
+if TYPE_CHECKING:
+    import pandas
+
 __all__ = [
     "BackupRun",
     "Device",
+    "RunList",
     "RunSource",
     "RunStatus",
     "SyncCursor",
@@ -188,6 +197,21 @@ class BackupRun:
         return f"{self.vendor} {name}{source}: {self.status.value} ({stamp})"
 
 
+class RunList(list[BackupRun]):
+    """A list of runs that exports itself (what queries of a run store return)."""
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The runs as a DataFrame with real dtypes (see :func:`backup_sdk.frames.runs_frame`;
+        needs ``backup-sdk[pandas]``)."""
+        from backup_sdk.frames import runs_frame
+
+        return runs_frame(self)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The runs as :meth:`BackupRun.to_record` dicts."""
+        return [run.to_record() for run in self]
+
+
 @attrs.frozen(kw_only=True)
 class Device:
     """A protected device as a vendor's inventory describes it.
@@ -235,19 +259,16 @@ class RunSource(Protocol):
 
 
 def latest_success_by_device(runs: Iterable[BackupRun]) -> dict[tuple[str, str], BackupRun]:
-    """The newest successful (or warning) run per ``(vendor, device_id)``."""
-    best: dict[tuple[str, str], BackupRun] = {}
-    for run in runs:
-        if not run.status.is_success:
-            continue
-        when = run.ended or run.started
-        if when is None:
-            continue
-        key = (run.vendor, run.device_id)
-        current = best.get(key)
-        if current is None or when > (current.ended or current.started or when):
-            best[key] = run
-    return best
+    """The newest successful **or warning** run per ``(vendor, device_id)``.
+
+    Kept for existing callers, with its original rule (a completed-with-warnings run
+    counts). It is :func:`backup_sdk.staleness.last_good_by_device` with
+    ``warning_counts_as_success=True``; new code should call that, which by default
+    follows each vendor's own notion (warnings are not a success for any bundled vendor).
+    """
+    from backup_sdk.staleness import last_good_by_device
+
+    return last_good_by_device(runs, warning_counts_as_success=True)
 
 
 def stale_devices(
@@ -257,25 +278,28 @@ def stale_devices(
     now: datetime | None = None,
     devices: Iterable[tuple[str, str]] = (),
 ) -> list[tuple[str, str]]:
-    """Devices with no successful run that ended in the last ``within``.
+    """``(vendor, device_id)`` of the devices with no successful **or warning** run that
+    ended in the last ``within`` (sorted).
 
-    ``devices`` lists ``(vendor, device_id)`` pairs that must be considered even if they
-    have no runs at all (a device that never backed up is the stalest of all). The result
-    is sorted.
+    Kept for existing callers, with its original rules: a completed-with-warnings run
+    counts, ``now`` defaults to the wall clock, and the devices judged are those named
+    in ``devices`` plus those the runs name. It is built on
+    :func:`backup_sdk.staleness.stale_devices` (``warning_counts_as_success=True``), the
+    one definition of staleness; new code should call that, which returns the last good
+    time and the reason for each device, knows devices whose state is unknown, and by
+    default follows each vendor's own notion of success.
     """
+    from backup_sdk.staleness import stale_devices as judge
+
     now = now or datetime.now(timezone.utc)
     if now.tzinfo is None:
         raise ValidationError("now must be timezone-aware", parameter="now")
-    cutoff = now - within
-    known: set[tuple[str, str]] = set(devices)
     all_runs = list(runs)
-    known.update((r.vendor, r.device_id) for r in all_runs)
-    fresh = {
-        key
-        for key, run in latest_success_by_device(all_runs).items()
-        if (run.ended or run.started or cutoff) > cutoff
-    }
-    return sorted(known - fresh)
+    keys: dict[tuple[str, str], None] = dict.fromkeys(devices)
+    keys.update(dict.fromkeys((r.vendor, r.device_id) for r in all_runs))
+    inventory = [Device(vendor=vendor, device_id=device) for vendor, device in keys]
+    found = judge(inventory, all_runs, within=within, now=now, warning_counts_as_success=True)
+    return sorted(verdict.device.key for verdict in found)
 
 
 @attrs.define

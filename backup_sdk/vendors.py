@@ -45,6 +45,10 @@ class Vendor:
         runs: ``"module:function"`` turning the vendor's records into ``BackupRun``s.
         run_source: ``"module:Class"`` of the vendor's run source (see backup_sdk.runs).
         demo: ``"module:function"`` taking a text stream (``python -m backup_sdk demo``).
+        warning_counts_as_success: the vendor's own notion of a good backup: whether a run
+            that completed with warnings counts as a success. :mod:`backup_sdk.staleness`
+            uses it when the caller does not choose (Cove's last-success F09 and Comet's
+            5xxx success range both leave warnings out, hence the default False).
     """
 
     name: str
@@ -56,6 +60,7 @@ class Vendor:
     runs: str
     run_source: str = ""
     demo: str = ""
+    warning_counts_as_success: bool = False
 
     def load(self, part: str) -> Any:
         """Import and return a part (``"client"``, ``"simulator"``, ``"runs"``...)."""

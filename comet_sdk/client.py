@@ -14,9 +14,9 @@ import re
 import warnings
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
-from typing_extensions import Self, Unpack, deprecated, overload
+from typing_extensions import Self, Unpack, deprecated
 
 from backup_sdk.auth import AuthStrategy, Issued
 from backup_sdk.client import ClientOptions, read_env
@@ -39,19 +39,20 @@ _PROFILE_ATTEMPTS = 3
 class CometAdminClient(CometClientBase, GeneratedMethods):
     """Client for one Comet Server's admin API.
 
-    Args:
-        base_url: the server root, e.g. ``https://backup.example.com:8060``.
-        username: the admin account.
-        password: its password.
-        totp: a current TOTP code (used for one login), or a callable returning a current
-            code for every login, for admins with two-factor login (implies sessions).
-        session_key: an existing admin session key (used until refused).
-        use_session: start an admin session on first use and share its key between
-            calls and threads, instead of sending the password with every call.
-        check_version: refuse, before sending, a method or parameter newer than the
-            server (the version is read once with ``AdminMetaVersion``, when a call first
-            needs it). On by default.
-        server_version: the server's version if you know it (no ``AdminMetaVersion`` call).
+    Constructor arguments (``base_url`` first, the others keyword-only):
+
+    * ``base_url``: the server root, e.g. ``https://backup.example.com:8060``.
+    * ``username``: the admin account.
+    * ``password``: its password.
+    * ``totp``: a current TOTP code (used for one login), or a callable returning a current
+      code for every login, for admins with two-factor login (implies sessions).
+    * ``session_key``: an existing admin session key (used until refused).
+    * ``use_session``: start an admin session on first use and share its key between
+      calls and threads, instead of sending the password with every call.
+    * ``check_version``: refuse, before sending, a method or parameter newer than the
+      server (the version is read once with ``AdminMetaVersion``, when a call first
+      needs it). On by default.
+    * ``server_version``: the server's version if you know it (no ``AdminMetaVersion`` call).
 
     ``**options`` are the transport settings of :class:`backup_sdk.client.ClientOptions`
     (timeout, deadline, retry, session, proxies, verify, cert, headers, hooks, sleep, clock).

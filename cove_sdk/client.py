@@ -12,11 +12,11 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 from urllib.parse import parse_qsl, urlsplit
 
 import attrs
-from typing_extensions import Self, Unpack, deprecated, overload
+from typing_extensions import Self, Unpack, deprecated
 
 from backup_sdk.auth import AuthStrategy, Lease
 from backup_sdk.client import BaseClient, ClientOptions, RawResponse, read_env
@@ -57,16 +57,17 @@ class AccountLookup:
 class CoveClient(BaseClient):
     """Client for the Cove Management Service.
 
-    Args:
-        base_url: the JSON-RPC endpoint (default ``https://api.backup.management/jsonapi``).
-        partner: the partner name exactly as the console shows it -- for API users usually
-            ``"Company (admin@company.example)"``.
-        username: the login name (for API users, the API user's name).
-        password: its password (or API token).
-        visa_refresh: seconds after the last reply at which the client logs in again
-            instead of reusing the visa (the service drops it after 15 minutes).
-        reporting_url: override the storage node URL for the Reporting Service
-            (default ``https://<home node host>/repserv_json``).
+    Constructor arguments (``base_url`` first, the others keyword-only):
+
+    * ``base_url``: the JSON-RPC endpoint (default ``https://api.backup.management/jsonapi``).
+    * ``partner``: the partner name exactly as the console shows it -- for API users usually
+      ``"Company (admin@company.example)"``.
+    * ``username``: the login name (for API users, the API user's name).
+    * ``password``: its password (or API token).
+    * ``visa_refresh``: seconds after the last reply at which the client logs in again
+      instead of reusing the visa (the service drops it after 15 minutes).
+    * ``reporting_url``: override the storage node URL for the Reporting Service
+      (default ``https://<home node host>/repserv_json``).
 
     ``**options`` are the transport settings of :class:`backup_sdk.client.ClientOptions`
     (timeout, deadline, retry, session, proxies, verify, cert, headers, hooks, sleep, clock).

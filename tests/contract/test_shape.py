@@ -13,10 +13,10 @@ import importlib
 import inspect
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
-import typing_extensions
 
 import backup_sdk
 from backup_sdk import errors as shared_errors
@@ -78,14 +78,32 @@ def test_one_vendor_id_everywhere(vendor: Vendor) -> None:
     assert vendor.load("simulator").__module__ == f"{vendor.package}.testing.simulator"
 
 
+def _constructor_parameters(cls: type) -> list[inspect.Parameter]:
+    """The constructor as users see it: the first typed overload where ``__init__`` is
+    overloaded (read from the source, so it works on every Python), else its signature."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.FunctionDef)
+            and node.name == "__init__"
+            and any(
+                getattr(d, "id", getattr(d, "attr", "")) == "overload" for d in node.decorator_list
+            )
+        ):
+            a = node.args
+            kinds = [
+                *[(x.arg, inspect.Parameter.POSITIONAL_ONLY) for x in a.posonlyargs],
+                *[(x.arg, inspect.Parameter.POSITIONAL_OR_KEYWORD) for x in a.args],
+                *[(x.arg, inspect.Parameter.KEYWORD_ONLY) for x in a.kwonlyargs],
+            ]
+            return [inspect.Parameter(name, kind) for name, kind in kinds]
+    return list(inspect.signature(cls.__init__).parameters.values())  # type: ignore[misc]
+
+
 def test_client_constructor_convention(vendor: Vendor) -> None:
     client_cls = vendor.load("client")
     assert issubclass(client_cls, BaseClient)
-    params = list(inspect.signature(client_cls.__init__).parameters.values())
-    # Overloads hide behind *args on some clients; the typed overload is what users see.
-    overloads = typing_extensions.get_overloads(client_cls.__init__)
-    if overloads:
-        params = list(inspect.signature(overloads[0]).parameters.values())
+    params = _constructor_parameters(client_cls)
     assert [p.name for p in params[:2]] == ["self", "base_url"]
     assert params[1].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
     rest = {p.name: p.kind for p in params[2:]}
