@@ -9,7 +9,6 @@ import attrs
 from backup_sdk.cli import main
 from backup_sdk.demo import run_unified
 from backup_sdk.vendors import Vendor, vendors
-from tests.monitoring.interim import interim_registry
 
 START = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc).timestamp()
 
@@ -20,7 +19,7 @@ def quick_demo(stream: TextIO) -> None:
 
 def test_one_table_for_every_vendor_and_the_stale_devices() -> None:
     out = io.StringIO()
-    assert run_unified(out, registry=interim_registry(), start=START, limit=5) == 0
+    assert run_unified(out, start=START, limit=5) == 0
     text = out.getvalue()
     assert "simulated time 2026-11-23 12:00 UTC" in text
     for title in ("N-able Cove Data Protection", "Comet Server", "Backup and Restore v2.0"):
@@ -34,13 +33,13 @@ def test_one_table_for_every_vendor_and_the_stale_devices() -> None:
     rows = table[1:]
     assert len(set(rows)) == len(rows), "a run reported twice is shown once"
     again = io.StringIO()
-    run_unified(again, registry=interim_registry(), start=START, limit=5)
+    run_unified(again, start=START, limit=5)
     assert again.getvalue() == text, "a frozen clock: the same output every time"
 
 
 def test_only_the_vendors_named() -> None:
     out = io.StringIO()
-    status = main(["demo", "cove", "--limit", "3"], stdout=out, registry=interim_registry())
+    status = main(["demo", "cove", "--limit", "3"], stdout=out)
     assert status == 0
     text = out.getvalue()
     assert "(cove)" in text
@@ -70,9 +69,7 @@ def test_without_run_sources_the_vendor_demos_run_instead() -> None:
 
 def test_vendor_demos_after_the_table() -> None:
     registry = {
-        "cove": attrs.evolve(
-            interim_registry()["cove"], demo="tests.monitoring.test_demo:quick_demo"
-        )
+        "cove": attrs.evolve(vendors()["cove"], demo="tests.monitoring.test_demo:quick_demo")
     }
     out = io.StringIO()
     assert main(["demo", "cove", "--vendor-demos"], stdout=out, registry=registry) == 0
@@ -80,5 +77,5 @@ def test_vendor_demos_after_the_table() -> None:
     assert text.index("all vendors in one table") < text.index("== the vendor's own demo ==")
 
 
-def test_the_installed_registry_is_the_default() -> None:
-    assert set(interim_registry()) == set(vendors())
+def test_every_installed_vendor_has_a_run_source() -> None:
+    assert all(vendor.run_source for vendor in vendors().values())
