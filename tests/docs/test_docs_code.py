@@ -1,4 +1,4 @@
-"""Every ```python block in docs/*.md runs, against the bundled simulators.
+"""Every ```python block in docs/*.md and README.md runs, against the bundled simulators.
 
 Each block runs on its own, in a fresh namespace, in a temporary directory, with the
 simulators' environment variables set (``COVE_*``, ``COMET_*``, ``NPM_BACKUP_*``, so
@@ -85,7 +85,8 @@ def python_blocks(path: Path) -> list[Block]:
 
 
 def _all_blocks() -> list[Block]:
-    return [block for page in sorted(DOCS.glob("*.md")) for block in python_blocks(page)]
+    pages = [*sorted(DOCS.glob("*.md")), DOCS.parent / "README.md"]
+    return [block for page in pages for block in python_blocks(page)]
 
 
 def _params() -> list[object]:
@@ -177,6 +178,6 @@ def test_the_block_finder(tmp_path: Path) -> None:
 
 def test_every_page_is_looked_at() -> None:
     pages = {block.page for block in _all_blocks()}
-    assert {"runs.md", "monitoring.md", "notebooks.md", "testing.md", "models.md"} <= pages
+    assert {"README.md", "runs.md", "monitoring.md", "notebooks.md", "models.md"} <= pages
     runnable = [b for b in _all_blocks() if not b.fragment and not b.snippet_only]
     assert len(runnable) >= 10
