@@ -77,11 +77,22 @@ def log_response(
     )
 
 
+_ENCODER: Final = json.JSONEncoder(default=str, separators=(",", ":"))
+
+
 def _render_json(value: Any) -> str:
+    """The start of a JSON body, encoded only as far as the log shows it."""
+    head: list[str] = []
+    size = 0
     try:
-        text = json.dumps(value, default=str, separators=(",", ":"))
+        for chunk in _ENCODER.iterencode(value):
+            head.append(chunk)
+            size += len(chunk)
+            if size > 4 * _LOG_LIMIT:
+                break
     except (TypeError, ValueError, RecursionError):
         return "<a JSON body that cannot be shown>"
+    text = "".join(head)
     return redact_body(text[: 4 * _LOG_LIMIT], "application/json", limit=_LOG_LIMIT)
 
 

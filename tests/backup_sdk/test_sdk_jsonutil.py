@@ -36,3 +36,19 @@ def test_everything_else_is_a_json_error_without_a_chain(decoder: str, text: byt
         jsonutil.loads(text)
     assert info.value.__cause__ is None
     assert info.value.__context__ is None, "the decoder's error holds the whole document"
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        (b"[" * 200, True),
+        (b"[ {\n\t" * 100, True),
+        ("[\r\n " * 200, True),
+        (b"[" * 199 + b'"x"' + b"[" * 199, False),
+        (b'{"a": [' * 150 + b"1" + b"]}" * 150, False),
+        (b'{"a": "' + b"[" * 100 + b'"}', False),
+    ],
+    ids=["bare", "whitespace between", "text", "interrupted", "deep but keyed", "in a string"],
+)
+def test_too_deep_finds_runs_of_opening_brackets(text: bytes | str, deep: bool) -> None:
+    assert jsonutil.too_deep(text) is deep
