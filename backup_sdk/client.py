@@ -19,8 +19,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 import requests
-from typing_extensions import Self, TypedDict, Unpack
 
+from backup_sdk._compat import Self, TypedDict, Unpack
 from backup_sdk._sentinel import NOT_GIVEN, NotGiven
 from backup_sdk.auth import AuthStrategy, CredentialStore
 from backup_sdk.config import RetryPolicy, Timeout

@@ -22,8 +22,8 @@ from datetime import datetime
 from typing import Any
 
 import requests
-from typing_extensions import Unpack
 
+from backup_sdk._compat import Unpack
 from backup_sdk.auth import Lease
 from backup_sdk.client import BaseClient, ClientOptions, RawResponse
 from backup_sdk.errors import ResponseDecodeError, ValidationError

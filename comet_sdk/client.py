@@ -16,8 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar, overload
 
-from typing_extensions import Self, Unpack, deprecated
-
+from backup_sdk._compat import Self, Unpack, deprecated
 from backup_sdk.auth import AuthStrategy, Issued
 from backup_sdk.client import ClientOptions, read_env
 from backup_sdk.errors import APIError, AuthenticationError, ConfigurationError, ConflictError

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 
-from typing_extensions import deprecated
-
+from backup_sdk._compat import deprecated
 from backup_sdk.errors import NotFoundError, ValidationError
 from backup_sdk.runs import SyncCursor
 from comet_sdk._generated.models import BackupJobDetail, JobEntry

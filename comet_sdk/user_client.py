@@ -22,8 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from typing_extensions import Self, Unpack
-
+from backup_sdk._compat import Self, Unpack
 from backup_sdk.auth import AuthStrategy, Issued
 from backup_sdk.client import ClientOptions, read_env
 from backup_sdk.errors import AuthenticationError, ConfigurationError

@@ -16,8 +16,8 @@ from typing import Any, overload
 from urllib.parse import parse_qsl, urlsplit
 
 import attrs
-from typing_extensions import Self, Unpack, deprecated
 
+from backup_sdk._compat import Self, Unpack, deprecated
 from backup_sdk.auth import AuthStrategy, Lease
 from backup_sdk.client import BaseClient, ClientOptions, RawResponse, read_env
 from backup_sdk.errors import ConfigurationError, PermissionDeniedError, ResponseDecodeError

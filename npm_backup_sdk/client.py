@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import requests
-from typing_extensions import Self, Unpack
 
+from backup_sdk._compat import Self, Unpack
 from backup_sdk.auth import AuthStrategy, Issued, Lease
 from backup_sdk.client import BaseClient, ClientOptions, RawResponse, read_env
 from backup_sdk.config import check_seconds

@@ -1220,7 +1220,7 @@ def _mixin(
         "",
     ]
     if legacy_names:
-        lines.append("from typing_extensions import deprecated")
+        lines.append("from backup_sdk._compat import deprecated")
         lines.append("")
     lines += [
         "from comet_sdk._generated import models as m",

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import attrs
-from typing_extensions import dataclass_transform
 
+from backup_sdk._compat import dataclass_transform
 from backup_sdk.redaction import REDACTED, register_secret_keys
 
 __all__ = [

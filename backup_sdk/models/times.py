@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from typing_extensions import Self
-
+from backup_sdk._compat import Self
 from backup_sdk.models._text import describe as _describe
 
 __all__ = ["UnixTime", "encode_time"]

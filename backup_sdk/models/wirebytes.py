@@ -7,8 +7,7 @@ import base64
 import binascii
 from typing import Any
 
-from typing_extensions import Self
-
+from backup_sdk._compat import Self
 from backup_sdk.models._text import describe as _describe
 
 __all__ = ["WireBytes", "encode_bytes"]

@@ -36,8 +36,7 @@ from datetime import datetime, timezone
 from types import TracebackType
 from typing import Any
 
-from typing_extensions import Self
-
+from backup_sdk._compat import Self
 from backup_sdk.errors import ConfigurationError
 from backup_sdk.runs import BackupRun, Device, RunList, RunStatus
 from backup_sdk.sync.state import SourceState

@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import attrs
-from typing_extensions import Self
+
+from backup_sdk._compat import Self
 
 __all__ = [
     "GROUND_TRUTH_PATH",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from typing_extensions import deprecated
+from backup_sdk._compat import deprecated
 
 from comet_sdk._generated import models as m
 from comet_sdk._generated.operations import OPERATIONS

@@ -30,8 +30,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from typing_extensions import Unpack
-
+from backup_sdk._compat import Unpack
 from backup_sdk.client import ClientOptions
 from backup_sdk.testing import (
     SimClock,

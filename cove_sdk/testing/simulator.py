@@ -23,8 +23,7 @@ import threading
 import time
 from typing import Any
 
-from typing_extensions import Unpack
-
+from backup_sdk._compat import Unpack
 from backup_sdk.client import ClientOptions
 from backup_sdk.testing import SimClock, SimRequest, SimResponse, SimulatorServer, json_response
 from cove_sdk.client import CoveClient

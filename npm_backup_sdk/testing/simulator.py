@@ -19,8 +19,7 @@ import base64
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from typing_extensions import Unpack
-
+from backup_sdk._compat import Unpack
 from backup_sdk.client import ClientOptions
 from backup_sdk.testing import (
     Router,
