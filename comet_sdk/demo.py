@@ -10,7 +10,7 @@ from backup_sdk.runs import stale_devices
 from comet_sdk.client import CometAdminClient
 from comet_sdk.enums import JobCategory, job_category
 from comet_sdk.monitoring import log_entries
-from comet_sdk.runs import to_backup_run
+from comet_sdk.runs import to_backup_runs
 from comet_sdk.testing import CometFleetSpec, CometSimulator
 
 __all__ = ["run_demo"]
@@ -42,7 +42,7 @@ def run_demo(stream: TextIO) -> None:
             + ", ".join(f"{c.value} {n}" for c, n in counts.most_common())
             + "\n"
         )
-        runs = [to_backup_run(job, users.get(job.username)) for job in jobs]
+        runs = to_backup_runs(jobs, users)  # the backup jobs (not restores, retention...)
         stale = stale_devices(runs, now=now)
         names = {r.device_id: f"{r.device_name} ({r.customer})" for r in runs}
         stream.write(

@@ -3,6 +3,12 @@
 
 A job's status maps to a run status in two steps, both tables: :func:`comet_sdk.job_category`
 (by range first, so codes no reference knows yet still classify) and :data:`RUN_STATUS`.
+
+A run is a **backup** job (``Classification`` 4001, :func:`is_backup_job`): restores,
+retention passes, re-measures, deep verifies and the other classifications are jobs but
+not backups, so :func:`to_backup_runs` and :class:`CometRunSource` leave them out -- as
+Comet's own last successful backup (``SourceStatistics.LastSuccessfulBackupJob``) does. A
+successful retention pass says nothing about whether the data was backed up.
 """
 
 from __future__ import annotations
@@ -13,13 +19,21 @@ from typing import TYPE_CHECKING
 
 from backup_sdk.runs import BackupRun, Device, RunStatus
 from backup_sdk.validate import check_aware
+from comet_sdk._generated.constants import JOB_CLASSIFICATION_BACKUP
 from comet_sdk.enums import JobCategory, job_category, severity_rank
 
 if TYPE_CHECKING:
     from comet_sdk._generated.models import BackupJobDetail, UserProfileConfig
     from comet_sdk.client import CometAdminClient
 
-__all__ = ["RUN_STATUS", "CometRunSource", "to_backup_run", "to_backup_runs"]
+__all__ = [
+    "RUN_STATUS",
+    "CometRunSource",
+    "is_backup_job",
+    "run_status",
+    "to_backup_run",
+    "to_backup_runs",
+]
 
 #: How each job category maps onto the shared run status.
 RUN_STATUS: Mapping[JobCategory, RunStatus] = {
@@ -41,6 +55,12 @@ def run_status(status: int) -> RunStatus:
     return RUN_STATUS[job_category(status)]
 
 
+def is_backup_job(job: BackupJobDetail) -> bool:
+    """Whether a job is a backup (``Classification`` 4001), and so a run: a restore,
+    retention pass, re-measure, deep verify... is not."""
+    return int(job.classification) == JOB_CLASSIFICATION_BACKUP
+
+
 def to_backup_run(
     job: BackupJobDetail,
     profile: UserProfileConfig | None = None,
@@ -48,7 +68,10 @@ def to_backup_run(
     messages: Iterable[str] = (),
 ) -> BackupRun:
     """One job as a :class:`BackupRun` (device names and the protected item's description
-    come from the user's profile, when given; ``messages`` are log lines to attach)."""
+    come from the user's profile, when given; ``messages`` are log lines to attach).
+
+    It converts whatever job it is given; :func:`to_backup_runs` keeps backup jobs only
+    (see :func:`is_backup_job`)."""
     device_name = ""
     data_source = job.source_guid or None
     if profile is not None:
@@ -78,19 +101,22 @@ def to_backup_runs(
     jobs: BackupJobDetail | Iterable[BackupJobDetail],
     profiles: Mapping[str, UserProfileConfig] | None = None,
 ) -> list[BackupRun]:
-    """Jobs (one or many) as :class:`BackupRun` records; ``profiles`` by username."""
+    """The backup jobs of ``jobs`` (one or many) as :class:`BackupRun` records;
+    ``profiles`` by username. Jobs that are not backups (restores, retention passes...;
+    :func:`is_backup_job`) are left out."""
     from comet_sdk._generated.models import BackupJobDetail
 
     items = [jobs] if isinstance(jobs, BackupJobDetail) else list(jobs)
     known = profiles or {}
-    return [to_backup_run(job, known.get(job.username)) for job in items]
+    return [to_backup_run(job, known.get(job.username)) for job in items if is_backup_job(job)]
 
 
 class CometRunSource:
     """The runs and devices of one Comet Server, for cross-vendor monitoring.
 
-    ``iter_runs(since, until)`` yields a :class:`BackupRun` for every job that ended in
-    ``[since, until]`` and for every job still running (whenever it started), each once;
+    ``iter_runs(since, until)`` yields a :class:`BackupRun` for every backup job (not
+    restores, retention passes...: :func:`is_backup_job`) that ended in ``[since, until]``
+    and for every backup job still running (whenever it started), each once;
     the key is ``comet:<job GUID>`` whether the job is seen running or finished. Failed
     and warning runs carry the warning and error lines of their job log (at most
     ``max_messages`` per run). ``devices()`` lists every device of every user profile.
@@ -138,6 +164,8 @@ class CometRunSource:
 
     @staticmethod
     def _wanted(job: BackupJobDetail, since: datetime, until: datetime) -> bool:
+        if not is_backup_job(job):
+            return False
         if job_category(job.status) is JobCategory.RUNNING:
             return True
         return job.end_time is not None and since <= job.end_time <= until

@@ -67,11 +67,12 @@ class SessionStatus(OpenIntEnum):
 
     @property
     def is_failure(self) -> bool:
-        """Did not back up what it should have (failed, aborted, interrupted, over quota,
-        nothing selected, never started...). Unknown codes count as failures."""
-        return not (self.is_success or self.is_warning or self.is_running) and self not in (
-            SessionStatus.NO_STATUS,
-            SessionStatus.RESTARTED,
+        """Did not back up what it should have (failed, aborted, interrupted, restarted,
+        over quota, nothing selected, never started...). Unknown codes count as failures;
+        ``NO_STATUS`` (no session yet) does not."""
+        return (
+            not (self.is_success or self.is_warning or self.is_running)
+            and self is not SessionStatus.NO_STATUS
         )
 
 

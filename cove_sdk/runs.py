@@ -30,7 +30,10 @@ __all__ = ["RUN_STATUS", "CoveRunSource", "session_run", "to_backup_runs"]
 
 log = logging.getLogger("cove_sdk")
 
-#: Every Cove session status, and the run status it maps to (one each).
+#: Every Cove session status, and the run status it maps to (one each; the table in
+#: docs/runs.md, "Vendor statuses", is this one). ``RESTARTED`` is a final status: a
+#: session reported restarted has stopped (it is the status of a *completed* session in
+#: ``F17``), so it is not running; like ``INTERRUPTED`` it stopped before it finished.
 RUN_STATUS: Final[Mapping[SessionStatus, RunStatus]] = {
     SessionStatus.NO_STATUS: RunStatus.UNKNOWN,
     SessionStatus.IN_PROCESS: RunStatus.RUNNING,
@@ -44,7 +47,7 @@ RUN_STATUS: Final[Mapping[SessionStatus, RunStatus]] = {
     SessionStatus.IN_PROGRESS_WITH_FAULTS: RunStatus.RUNNING,
     SessionStatus.OVER_QUOTA: RunStatus.FAILED,
     SessionStatus.NO_SELECTION: RunStatus.SKIPPED,
-    SessionStatus.RESTARTED: RunStatus.RUNNING,
+    SessionStatus.RESTARTED: RunStatus.CANCELLED,
 }
 #: The fields a run needs: last session status and time, the last completed session
 #: (status, end, duration, errors) and its sizes.

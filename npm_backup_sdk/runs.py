@@ -71,14 +71,24 @@ class NpmRunSource:
         self.client = client
 
     def devices(self) -> Iterator[Device]:
-        """The appliance itself; its backup servers are its data sources."""
+        """The appliance itself; its backup servers are its data sources, and its last
+        success is the newest ``completed`` backup stored on any of them (the appliance's
+        own record of its good backups, whatever window the runs are read for)."""
         info = self.client.info()
         servers = self.client.servers.list()
+        good = [
+            backup.created_on
+            for server in servers
+            if server.id is not None
+            for backup in self.client.backups.list(server.id)
+            if RUN_STATUS.get(backup.status) is RunStatus.SUCCESS and backup.created_on
+        ]
         yield Device(
             vendor="npm_backup",
             device_id=info.serial or info.device_name,
             device_name=info.device_name,
             data_sources=[server.name for server in servers],
+            last_success=max(good) if good else None,
         )
 
     def iter_runs(self, since: datetime, until: datetime) -> Iterator[BackupRun]:

@@ -468,8 +468,10 @@ class CometFleet:
     # -- ground truth --------------------------------------------------------------------------
 
     def truth(self, max_messages: int = 5) -> Iterator[dict[str, Any]]:
-        """Every job that has started, as a ``BackupRun`` record of its final outcome, with
-        ``visible_at``: the simulated time from which the API shows that outcome."""
+        """Every backup job that has started, as a ``BackupRun`` record of its final
+        outcome, with ``visible_at``: the simulated time from which the API shows that
+        outcome. Jobs of other classifications (restores, retention passes...) are not
+        runs (:func:`comet_sdk.runs.is_backup_job`)."""
         from comet_sdk.models import BackupJobDetail, UserProfileConfig, converter
         from comet_sdk.runs import to_backup_run
 
@@ -478,6 +480,8 @@ class CometFleet:
             for name, profile in self.profiles.items()
         }
         for job in self.jobs:
+            if job["Classification"] != 4001:
+                continue
             final = self.public(job)
             final["Status"] = job.get("_status", job["Status"])
             final["EndTime"] = job.get("_end", job["EndTime"])

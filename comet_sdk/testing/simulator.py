@@ -188,8 +188,9 @@ class CometSimulator(SimulatorServer):
             self.profiles[username]["AccountName"] += " (edited)"
 
     def truth_runs(self) -> list[dict[str, Any]]:
-        """Every job that has started: its final outcome as a ``BackupRun`` record, with
-        ``visible_at`` (the simulated time from which the API shows it)."""
+        """Every backup job that has started (restores, retention passes... are not runs):
+        its final outcome as a ``BackupRun`` record, with ``visible_at`` (the simulated time
+        from which the API shows it)."""
         with self.lock:
             self.state.advance(self.clock.now())
             return list(self.state.truth())

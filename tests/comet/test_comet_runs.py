@@ -3,10 +3,8 @@ truth of a simulator whose jobs start and finish as its clock moves."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -18,48 +16,13 @@ from comet_sdk import CometAdminClient
 from comet_sdk.enums import JobCategory
 from comet_sdk.runs import RUN_STATUS, CometRunSource, run_status
 from comet_sdk.testing import CometFleetSpec, CometSimulator
+from tests.support.comet_statuses import EXPECTED, documented_job_statuses
 
-ROOT = Path(__file__).resolve().parents[2]
 START = 1_800_000_000
-
-#: Every documented job status code (both references) and the one run status it means.
-EXPECTED = {
-    "JOB_STATUS_STOP_SUCCESS__MIN": RunStatus.SUCCESS,
-    "JOB_STATUS_STOP_SUCCESS": RunStatus.SUCCESS,
-    "JOB_STATUS_STOP_SUCCESS__MAX": RunStatus.SUCCESS,
-    "JOB_STATUS_RUNNING__MIN": RunStatus.RUNNING,
-    "JOB_STATUS_RUNNING_INDETERMINATE": RunStatus.RUNNING,
-    "JOB_STATUS_RUNNING_ACTIVE": RunStatus.RUNNING,
-    "JOB_STATUS_RUNNING_REVIVED": RunStatus.RUNNING,
-    "JOB_STATUS_RUNNING_TRYAGAIN": RunStatus.RUNNING,
-    "JOB_STATUS_NOT_YET_STARTED": RunStatus.RUNNING,
-    "JOB_STATUS_RUNNING__MAX": RunStatus.RUNNING,
-    "JOB_STATUS_FAILED__MIN": RunStatus.FAILED,
-    "JOB_STATUS_FAILED_TIMEOUT": RunStatus.FAILED,
-    "JOB_STATUS_FAILED_WARNING": RunStatus.WARNING,
-    "JOB_STATUS_FAILED_ERROR": RunStatus.FAILED,
-    "JOB_STATUS_FAILED_QUOTA": RunStatus.FAILED,
-    "JOB_STATUS_FAILED_SCHEDULEMISSED": RunStatus.MISSED,
-    "JOB_STATUS_FAILED_CANCELLED": RunStatus.CANCELLED,
-    "JOB_STATUS_FAILED_SKIPALREADYRUNNING": RunStatus.SKIPPED,
-    "JOB_STATUS_FAILED_ABANDONED": RunStatus.FAILED,
-    "JOB_STATUS_FAILED__MAX": RunStatus.FAILED,
-}
-
-
-def _documented() -> dict[str, int]:
-    codes: dict[str, int] = {}
-    for version in ("20.9.12", "25.9.6"):
-        spec = json.loads((ROOT / "comet_sdk" / "spec" / f"comet_api_{version}.json").read_text())
-        for group in spec["constant_groups"]:
-            for constant in group["constants"]:
-                if constant["name"].startswith("JOB_STATUS_"):
-                    codes[constant["name"]] = constant["value"]
-    return codes
 
 
 def test_every_documented_job_status_maps_to_exactly_one_run_status() -> None:
-    documented = _documented()
+    documented = documented_job_statuses()
     assert set(documented) == set(EXPECTED), "classify every new code here"
     assert len(documented) == 20
     for name, code in documented.items():
@@ -173,6 +136,10 @@ def test_to_backup_runs_accepts_one_or_many(sim: CometSimulator) -> None:
 
     client: CometAdminClient = sim.client()
     jobs = client.admin_get_jobs_recent()
-    assert len(to_backup_runs(jobs)) == len(jobs)
-    assert to_backup_runs(jobs[0])[0].key == f"comet:{jobs[0].guid}"
+    backups = [job for job in jobs if job.classification == 4001]
+    assert 0 < len(backups) < len(jobs), "the simulated server also runs restores, retention..."
+    assert [run.run_id for run in to_backup_runs(jobs)] == [job.guid for job in backups]
+    assert to_backup_runs(backups[0])[0].key == f"comet:{backups[0].guid}"
+    other = next(job for job in jobs if job.classification != 4001)
+    assert to_backup_runs(other) == [], "a restore or a retention pass is not a backup run"
     assert timedelta(0) <= (jobs[0].end_time or _at(START)) - _at(0)

@@ -48,7 +48,12 @@ def test_scheduled_backups_run_as_the_clock_moves_and_are_all_delivered() -> Non
 
 
 def test_the_device_is_the_appliance_and_its_servers_are_its_sources() -> None:
-    with NpmBackupSimulator(seed=4) as sim:
+    with NpmBackupSimulator(seed=4, clock=SimClock(start=START, frozen=True)) as sim:
         (device,) = list(NpmRunSource(sim.client()).devices())
+        stored = [b for backups in sim.state.backups.values() for b in backups]
     assert device.vendor == "npm_backup"
     assert device.data_sources == ("filer-01", "filer-02")
+    # its own last success: the newest completed backup on any server (failed ones do not count)
+    good = max(b["created_on"] for b in stored if b["status"] == "completed")
+    assert device.last_success == _at(good)
+    assert any(b["status"] == "failed" for b in stored)
