@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,10 +39,24 @@ def state(polls: int = 1, when: datetime = NOW) -> SourceState:
     return SourceState(source="comet", high_water=when, polls=polls, last_poll=when)
 
 
-def test_the_schema_and_wal(tmp_path: Path) -> None:
+@pytest.fixture
+def connect() -> Iterator[Callable[[Path], sqlite3.Connection]]:
+    """Plain sqlite3 connections for looking inside, closed after the test."""
+    opened: list[sqlite3.Connection] = []
+
+    def open_connection(path: Path) -> sqlite3.Connection:
+        opened.append(sqlite3.connect(path))
+        return opened[-1]
+
+    yield open_connection
+    for db in opened:
+        db.close()
+
+
+def test_the_schema_and_wal(tmp_path: Path, connect: Callable[[Path], sqlite3.Connection]) -> None:
     path = tmp_path / "runs.sqlite"
     SqliteRunStore(path).close()
-    db = sqlite3.connect(path)
+    db = connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
     assert {"key", "status", "vendor", "run_id", "device_id", "started", "ended"} <= columns
@@ -103,8 +120,8 @@ def test_the_upsert_rule_holds_in_sql(tmp_path: Path) -> None:
         (row,) = store.runs()
         assert row.status is RunStatus.FAILED
         assert row.errors == 2
-        db = sqlite3.connect(tmp_path / "runs.sqlite")
-        assert db.execute("SELECT COUNT(*), status FROM runs").fetchone() == (1, "failed")
+        with contextlib.closing(sqlite3.connect(tmp_path / "runs.sqlite")) as db:
+            assert db.execute("SELECT COUNT(*), status FROM runs").fetchone() == (1, "failed")
 
 
 def test_a_failure_inside_the_transaction_writes_nothing(tmp_path: Path) -> None:
@@ -242,3 +259,32 @@ def test_devices_prune_and_damage(tmp_path: Path) -> None:
     junk.write_bytes(b"this is not a database" * 100)
     with pytest.raises(ConfigurationError, match="not a usable run store"):
         SqliteRunStore(junk)
+
+
+def test_a_store_that_cannot_open_closes_its_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused file (not a database, a newer schema) leaves no connection open for the
+    garbage collector (Python 3.13 warns about those)."""
+    opened: list[sqlite3.Connection] = []
+    real_connect = sqlite3.connect
+
+    def tracking_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(real_connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr("backup_sdk.sync.sqlite.sqlite3.connect", tracking_connect)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(ConfigurationError, match="not a usable run store"):
+        SqliteRunStore(junk)
+    newer = tmp_path / "newer.sqlite"
+    SqliteRunStore(newer).close()
+    with contextlib.closing(real_connect(newer)) as db, db:
+        db.execute("UPDATE meta SET value = '99' WHERE name = 'schema_version'")
+    with pytest.raises(ConfigurationError, match="newer backup-sdk"):
+        SqliteRunStore(newer)
+    assert len(opened) == 3
+    for connection in opened:
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            connection.execute("SELECT 1")
