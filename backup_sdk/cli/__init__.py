@@ -228,14 +228,19 @@ def main(
         out.write(f"backup-sdk {__version__}\n")
         return EXIT_OK
     known = dict(vendors() if registry is None else registry)
-    read_clock: Callable[[], datetime] = clock_function(clock) if clock is not None else utc_clock
+    env = os.environ if environ is None else environ
+    try:
+        read_clock = _read_clock(clock, env)
+    except ValueError as exc:
+        err.write(f"backup-sdk: {exc}\n")
+        return EXIT_CONFIG
     if args.command == "demo":
         return _demo(parser, args, out, known, read_clock)
     ctx = Context(
         args=args,
         stdout=out,
         stderr=err,
-        environ=os.environ if environ is None else environ,
+        environ=env,
         registry=known,
         clock=read_clock,
         stop=stop or threading.Event(),
@@ -243,6 +248,21 @@ def main(
         wait=wait,
     )
     return run_command(ctx)
+
+
+def _read_clock(clock: Clock | None, environ: Mapping[str, str]) -> Callable[[], datetime]:
+    """The clock given, else a simulator's (``BACKUP_SDK_CLOCK``), else the wall clock."""
+    if clock is not None:
+        return clock_function(clock)
+    spec = environ.get("BACKUP_SDK_CLOCK", "").strip()
+    if not spec:
+        return utc_clock
+    from backup_sdk.testing.server import SimClock
+
+    try:
+        return clock_function(SimClock.from_spec(spec))
+    except ValueError as exc:
+        raise ValueError(f"BACKUP_SDK_CLOCK (a simulator's clock): {exc}") from None
 
 
 def _demo(

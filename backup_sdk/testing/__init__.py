@@ -4,6 +4,7 @@ The cassette helpers (``backup_sdk.testing.cassettes``) need the ``dev`` extra (
 """
 
 from backup_sdk.testing.server import (
+    CLOCK_ENV,
     FaultInjector,
     Router,
     SimClock,
@@ -17,6 +18,7 @@ from backup_sdk.testing.server import (
 )
 
 __all__ = [
+    "CLOCK_ENV",
     "FaultInjector",
     "Router",
     "SimClock",

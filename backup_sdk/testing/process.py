@@ -2,8 +2,12 @@
 
 Every vendor's ``testing/__main__.py`` calls :func:`serve` with a factory for its
 simulator. The process prints ``NAME=value`` lines (one per line) with the environment
-variables that point the vendor's client and the ``backup-sdk`` command line at it, then
-``READY``, and serves until it is stopped (SIGINT or SIGTERM).
+variables that point the vendor's client and the ``backup-sdk`` command line at it (among
+them ``BACKUP_SDK_CLOCK``, its simulated clock, which the command line then follows), then
+``GROUND_TRUTH_URL`` and ``READY``, and serves until it is stopped (SIGINT or SIGTERM).
+
+Simulators started with the same ``--start``, ``--anchor`` and ``--speed`` share one
+simulated clock, so one ``backup-sdk sync`` can follow all of them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from backup_sdk.testing.server import GROUND_TRUTH_PATH, SimClock, SimulatorServer
+from backup_sdk.testing.server import CLOCK_ENV, GROUND_TRUTH_PATH, SimClock, SimulatorServer
 
 __all__ = ["serve"]
 
@@ -33,7 +37,8 @@ def serve(
 
     Common options: ``--port`` (0 = ephemeral), ``--speed N`` (the simulated clock runs N
     times real time), ``--seed``, ``--start`` (simulated unix time to start at; default
-    now). ``add_arguments`` adds the vendor's own (fleet size...).
+    now), ``--anchor`` (the real unix time at which the clock reads ``--start``; default:
+    when the process starts). ``add_arguments`` adds the vendor's own (fleet size...).
     """
     parser = argparse.ArgumentParser(
         prog=f"python -m {name}.testing",
@@ -45,14 +50,23 @@ def serve(
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated fleet")
     parser.add_argument("--start", type=float, default=None, help="simulated unix time to start at")
+    parser.add_argument(
+        "--anchor",
+        type=float,
+        default=None,
+        help="real unix time at which the clock reads --start (default: now); simulators "
+        "with the same --start, --anchor and --speed share one clock",
+    )
     if add_arguments is not None:
         add_arguments(parser)
     args = parser.parse_args(argv)
     if args.speed <= 0:
         parser.error("--speed must be positive")
+    if args.anchor is not None and args.start is None:
+        parser.error("--anchor needs --start")
     stream = out or sys.stdout
     done = stop or threading.Event()
-    clock = SimClock(args.start, speed=args.speed)
+    clock = SimClock(args.start, speed=args.speed, anchor=args.anchor)
     simulator = factory(args, clock)
     simulator._port = args.port
     previous: dict[signal.Signals, Any] = {}
@@ -63,6 +77,7 @@ def serve(
         with simulator:
             for key, value in simulator.env().items():
                 stream.write(f"{key}={value}\n")
+            stream.write(f"{CLOCK_ENV}={clock.spec()}\n")
             stream.write(f"GROUND_TRUTH_URL={simulator.url}{GROUND_TRUTH_PATH}\n")
             stream.write("READY\n")
             stream.flush()

@@ -6,6 +6,7 @@ import heapq
 import itertools
 import json
 import logging
+import math
 import re
 import socket
 import sys
@@ -23,6 +24,7 @@ import attrs
 from backup_sdk._compat import Self
 
 __all__ = [
+    "CLOCK_ENV",
     "GROUND_TRUTH_PATH",
     "FaultInjector",
     "Router",
@@ -41,6 +43,17 @@ log = logging.getLogger("backup_sdk.testing")
 #: Where every simulator serves its ground truth (after its base URL's path, if any).
 GROUND_TRUTH_PATH = "/_sim/ground-truth"
 
+#: The environment variable with a simulator's clock (:meth:`SimClock.spec`): the
+#: simulator processes print it, and the ``backup-sdk`` command line, when it is set,
+#: reads the time from that clock instead of the wall clock, so that ``backup-sdk sync``
+#: asks a simulator running at ``--speed 900`` for the windows of its simulated time.
+CLOCK_ENV = "BACKUP_SDK_CLOCK"
+
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_CLOCK_SPEC = re.compile(
+    rf"^\s*(?P<start>{_NUMBER})@(?P<anchor>{_NUMBER})(?:x(?P<speed>{_NUMBER}))?\s*$"
+)
+
 
 class SimClock:
     """The simulators' notion of time: wall-clock time plus a controllable offset.
@@ -50,18 +63,35 @@ class SimClock:
     ``sleep=clock.sleep`` to a client and its waits move the simulated time instead of
     taking real time. With ``speed=N`` a running clock goes N times as fast as real time
     (a simulated day in 96 s at ``speed=900``).
+
+    A running clock reads ``start`` at the real unix time ``anchor`` (default: when it is
+    made), so clocks in several processes made with the same ``start``, ``anchor`` and
+    ``speed`` agree. :meth:`spec` describes the clock as text, and :meth:`from_spec` makes
+    the same clock from it in another process: the simulators print it as
+    ``BACKUP_SDK_CLOCK``, which the ``backup-sdk`` command line follows (see
+    :data:`CLOCK_ENV`).
     """
 
     def __init__(
-        self, start: float | None = None, *, frozen: bool = False, speed: float = 1.0
+        self,
+        start: float | None = None,
+        *,
+        frozen: bool = False,
+        speed: float = 1.0,
+        anchor: float | None = None,
     ) -> None:
         if not 0 < speed < float("inf"):
             raise ValueError(f"speed must be a positive number, got {speed!r}")
+        if anchor is not None and (start is None or not math.isfinite(anchor)):
+            raise ValueError(f"anchor must be a finite unix time, with a start: got {anchor!r}")
         self._lock = threading.Lock()
         self._frozen = frozen
         self.speed = float(speed)
-        self._base = time.time() if start is None else float(start)
         self._mono = time.monotonic()
+        real = time.time()
+        self._base = real if start is None else float(start)
+        if anchor is not None and not frozen:
+            self._base += (real - anchor) * self.speed
         self._offset = 0.0
         self._pending: list[tuple[float, int, Callable[[], object]]] = []
         self._order = itertools.count()
@@ -85,6 +115,34 @@ class SimClock:
     def now(self) -> int:
         """Whole seconds since the epoch."""
         return int(self.time())
+
+    def spec(self) -> str:
+        """This clock as text, ``<simulated time>@<real time>x<speed>`` (unix seconds):
+        it read the simulated time at that real time and runs ``speed`` times real time.
+
+        :meth:`from_spec` makes a clock that keeps agreeing with this one (as long as
+        neither is advanced). A frozen clock has none (``ValueError``).
+        """
+        if self._frozen:
+            raise ValueError("a frozen clock cannot be followed from another process")
+        with self._lock:
+            real = time.time()
+            simulated = self._time_locked()
+        return f"{simulated!r}@{real!r}x{self.speed!r}"
+
+    @classmethod
+    def from_spec(cls, text: str) -> SimClock:
+        """The running clock :meth:`spec` described (``ValueError`` when it is not one)."""
+        found = _CLOCK_SPEC.match(text)
+        if found is None:
+            raise ValueError(
+                f"a clock is <simulated unix time>@<real unix time>x<speed>, not {text!r}"
+            )
+        start, anchor = float(found.group("start")), float(found.group("anchor"))
+        speed = float(found.group("speed") or 1.0)
+        if not (math.isfinite(start) and math.isfinite(anchor) and 0 < speed < float("inf")):
+            raise ValueError(f"a clock needs finite times and a positive speed, not {text!r}")
+        return cls(start, speed=speed, anchor=anchor)
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward (and run what :meth:`call_later` scheduled meanwhile)."""

@@ -3,11 +3,14 @@ its API and its ground truth, and stops cleanly on SIGTERM."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -54,6 +57,7 @@ def test_a_simulator_process_serves_its_api_and_ground_truth(
     process, env = _start(module, *args)
     try:
         assert f"{prefix}URL" in env and f"{prefix}PASSWORD" in env
+        assert "BACKUP_SDK_CLOCK" in env  # the command line follows the simulated clock
         vendor = next(v for v in vendors().values() if v.env_prefix == prefix[:-1])
         client = vendor.load("client").from_env(env)
         source = vendor.load("run_source")(client)
@@ -67,3 +71,46 @@ def test_a_simulator_process_serves_its_api_and_ground_truth(
         process.send_signal(signal.SIGTERM)
         _, errors = process.communicate(timeout=10)
     assert process.returncode == 0, errors
+
+
+def test_simulators_given_one_start_and_anchor_print_one_clock() -> None:
+    """``BACKUP_SDK_CLOCK`` is printed with the other variables; two simulators started
+    with the same ``--start``, ``--anchor`` and ``--speed`` print the same clock."""
+    from backup_sdk.testing import CLOCK_ENV, SimClock
+    from backup_sdk.testing.process import serve
+    from npm_backup_sdk.testing.__main__ import _arguments, _simulator
+
+    argv = ["--speed", "900", "--start", "1795000000", "--anchor", repr(time.time() - 0.25)]
+    outputs, stops, threads = [], [], []
+    for _ in range(2):
+        out, stop = io.StringIO(), threading.Event()
+        thread = threading.Thread(
+            target=serve,
+            args=("npm_backup_sdk", _simulator, argv),
+            kwargs={"add_arguments": _arguments, "out": out, "stop": stop},
+            daemon=True,
+        )
+        thread.start()
+        outputs.append(out)
+        stops.append(stop)
+        threads.append(thread)
+    try:
+        deadline = time.monotonic() + 30
+        while not all("READY" in out.getvalue() for out in outputs):
+            assert time.monotonic() < deadline, [out.getvalue() for out in outputs]
+            time.sleep(0.01)
+    finally:
+        for stop in stops:
+            stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    specs = [
+        dict(line.split("=", 1) for line in out.getvalue().splitlines() if "=" in line)[CLOCK_ENV]
+        for out in outputs
+    ]
+    clocks = [SimClock.from_spec(spec) for spec in specs]
+    assert all(clock.speed == 900 for clock in clocks)
+    assert abs(clocks[0].time() - clocks[1].time()) < 5
+    assert CLOCK_ENV == "BACKUP_SDK_CLOCK"  # the name the command line reads
+    with pytest.raises(SystemExit):
+        serve("npm_backup_sdk", _simulator, ["--anchor", "1796000000"], out=io.StringIO())

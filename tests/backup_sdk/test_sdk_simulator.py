@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -173,6 +174,30 @@ def test_clock_advances_and_can_be_frozen() -> None:
     first = live.time()
     live.advance(60)
     assert live.time() - first >= 60
+
+
+def test_clocks_with_one_start_anchor_and_speed_agree_and_a_spec_is_followed() -> None:
+    """Simulator processes share a clock through ``--start``/``--anchor``, and the command
+    line follows it through ``BACKUP_SDK_CLOCK`` (the spec)."""
+    real = time.time()
+    early = SimClock(1_795_000_000, speed=900, anchor=real)
+    time.sleep(0.05)
+    late = SimClock(1_795_000_000, speed=900, anchor=real)  # made later, reads the same
+    assert abs(late.time() - early.time()) < 5
+    assert late.time() >= 1_795_000_000 + 0.05 * 900
+    follower = SimClock.from_spec(early.spec())
+    assert follower.speed == 900
+    assert abs(follower.time() - early.time()) < 5
+    assert SimClock.from_spec("1795000000@1796000000.5").speed == 1  # x1 when not said
+    assert SimClock.from_spec(" 1.5e9@1.7e9x2 ").speed == 2
+    for bad in ("", "1795000000", "1795000000@", "a@b", "1@2x0", "1@2x-3", "1@nan", "1@2xinf"):
+        with pytest.raises(ValueError, match="clock"):
+            SimClock.from_spec(bad)
+    with pytest.raises(ValueError, match="frozen"):
+        SimClock(1_000_000, frozen=True).spec()
+    with pytest.raises(ValueError, match="anchor"):
+        SimClock(anchor=real)
+    assert SimClock(1_000_000, frozen=True, anchor=real).now() == 1_000_000
 
 
 from backup_sdk.testing import simulator_fixture  # noqa: E402

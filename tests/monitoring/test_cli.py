@@ -392,3 +392,36 @@ def test_progress_plain_and_rich() -> None:
     drawn = io.StringIO()
     assert list(Progress(drawn, enabled=True).track(range(5), "comet", "runs")) == list(range(5))
     assert "comet" in drawn.getvalue()
+
+
+def test_sync_follows_a_simulators_clock_from_the_environment(
+    world: dict[str, StaticSource], tmp_path: Path
+) -> None:
+    """``BACKUP_SDK_CLOCK`` (printed by ``python -m <vendor>.testing``) is the time the
+    command line polls for: against a simulator at ``--speed 900`` the wall clock asks
+    for windows the simulated fleet is nowhere near, and nothing is stored."""
+    db = str(tmp_path / "runs.sqlite")
+    simulated = SimClock(NOW.timestamp(), speed=900)
+    env = {**ENV, "BACKUP_SDK_CLOCK": simulated.spec()}
+    out, err = io.StringIO(), io.StringIO()
+    status = main(
+        ["sync", "--db", db], environ=env, stdout=out, stderr=err, registry=fake_registry()
+    )
+    assert status == EXIT_OK, err.getvalue()
+    assert out.getvalue().splitlines()[0].startswith("alpha: 3 runs read, 3 stored")
+    since, until = world["alpha"].calls[-1]
+    assert abs((until - NOW).total_seconds()) < 900 * 30  # the simulated now, not the wall's
+    assert since == until - timedelta(hours=24, minutes=30)
+    # a clock passed in wins over the environment's
+    assert cli("sync", "--db", db, env=env, clock=lambda: NOW + timedelta(days=3))[0] == EXIT_OK
+    assert world["alpha"].calls[-1][1] == NOW + timedelta(days=3)
+    err = io.StringIO()
+    status = main(
+        ["runs"],
+        environ={**ENV, "BACKUP_SDK_CLOCK": "yesterday"},
+        stdout=io.StringIO(),
+        stderr=err,
+        registry=fake_registry(),
+    )
+    assert status == EXIT_CONFIG
+    assert "BACKUP_SDK_CLOCK" in err.getvalue() and "yesterday" in err.getvalue()
