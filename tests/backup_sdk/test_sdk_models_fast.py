@@ -7,14 +7,27 @@ it replaces on generated inputs.
 
 from __future__ import annotations
 
+import enum
 import pickle
 from datetime import timezone
+from types import MappingProxyType
+from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backup_sdk.models import UnixTime
+from backup_sdk.models import (
+    ModelConverter,
+    OpenIntEnum,
+    OpenStrEnum,
+    UnixTime,
+    WireBytes,
+    WireModel,
+    model,
+    wire,
+)
 from backup_sdk.models.times import (
     MAX_AUTO_SECONDS,
     MAX_SECONDS,
@@ -75,3 +88,222 @@ def test_the_day_cache_is_bounded() -> None:
     for day in range(times._DAY_CACHE_SIZE + 10):
         unix_time_from_int(day * 86_400)
     assert len(times._day_states) <= times._DAY_CACHE_SIZE
+
+
+# -- compiled structure functions against cattrs' detailed ones ---------------------------------
+
+
+class Level(OpenIntEnum):
+    LOW = 1
+    HIGH = 2
+
+
+class Mode(OpenStrEnum):
+    A = "a"
+    B = "b"
+
+
+class Plain(enum.Enum):
+    X = "x"
+    Y = 2
+
+
+class Colour(enum.IntEnum):
+    RED = 1
+    GREEN = 2
+
+
+@model
+class Leaf(WireModel):
+    at: UnixTime | None = wire("At", default=None)
+    name: str = wire("Name", default="")
+
+
+@model
+class Shape(WireModel):
+    ident: str = wire("Ident")
+    count: int = wire("Count", default=0)
+    ratio: float = wire("Ratio", default=0.0)
+    flag: bool = wire("Flag", default=False)
+    level: Level = wire("Level", default=Level.LOW)
+    mode: Mode = wire("Mode", default=Mode.A)
+    plain: Plain = wire("Plain", default=Plain.X)
+    colour: Colour = wire("Colour", default=Colour.RED)
+    when: UnixTime = wire("When", factory=lambda: UnixTime.from_raw(1))
+    maybe_when: UnixTime | None = wire("MaybeWhen", default=None)
+    note: str | None = wire("Note", default=None)
+    maybe_count: int | None = wire("MaybeCount", default=None)
+    maybe_ratio: float | None = wire("MaybeRatio", default=None)
+    maybe_flag: bool | None = wire("MaybeFlag", default=None)
+    maybe_level: Level | None = wire("MaybeLevel", default=None)
+    leaf: Leaf = wire("Leaf", factory=Leaf)
+    maybe_leaf: Leaf | None = wire("MaybeLeaf", default=None)
+    leaves: list[Leaf] = wire("Leaves", factory=list)
+    tags: list[str] = wire("Tags", factory=list)
+    blob: bytes = wire("Blob", default=b"")
+    by_id: dict[int, str] = wire("ByID", factory=dict)
+    anything: dict[str, Any] = wire("Anything", factory=dict)
+    secret: str = wire("Secret", default="", secret=True)
+    late: int = attrs.field(default=0, kw_only=True, metadata={"backup_sdk.wire": "Late"})
+
+
+KEYS: list[str] = [
+    a.metadata["backup_sdk.wire"] for a in attrs.fields(Shape) if a.name != "extra_fields"
+]
+
+#: Values at the edges of every inline check (exact types, bools, zero, the time bounds,
+#: numeric strings, enum values known and unknown, base64).
+TRICKY: list[Any] = [
+    *(None, True, False, 0, 1, -1, 2, 3, 5000, 1_700_000_000, 1_700_000_000_000, 10**20),
+    *(MIN_SECONDS - 1, MIN_SECONDS, MAX_SECONDS, MAX_SECONDS + 1),
+    *(MAX_AUTO_SECONDS, MAX_AUTO_SECONDS + 1, -MAX_AUTO_SECONDS, -MAX_AUTO_SECONDS - 1),
+    *(0.0, -0.0, 1.0, 2.0, 1.5, 1_700_000_000.0, 1e300),
+    *("", "0", "1", "2", " 7 ", "1.5", "x", "a", "b", "c", "true", "AQL/", "1700000000"),
+    *([], [1, 2], ["a"], [{"At": 5}], {}, {"At": 5, "Name": "n"}, {"1": "one"}, {"At": "x"}),
+]
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=6)
+    | st.sampled_from(TRICKY)
+)
+values = st.recursive(
+    scalars,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["At", "Name", "1", "x", "New"]), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+payloads = st.dictionaries(st.sampled_from([*KEYS, "Unknown", "Other"]), values) | values
+
+CONVERTERS = {
+    "plain": ModelConverter("fast_plain"),
+    "numeric_strings": ModelConverter("fast_numeric", numeric_strings=True),
+    "auto_time_units": ModelConverter("fast_auto", auto_time_units=True, never_time=None),
+}
+
+
+def _snapshot(value: Any) -> Any:
+    """Everything about a decoded value that must not differ: types included (``50`` is not
+    ``50.0``), raw wire values of times and bytes, unknown fields."""
+    if attrs.has(type(value)):
+        return (
+            type(value),
+            tuple((a.name, _snapshot(getattr(value, a.name))) for a in attrs.fields(type(value))),
+        )
+    if isinstance(value, UnixTime):
+        return ("time", value.isoformat(), value.raw, type(value.raw))
+    if isinstance(value, WireBytes):
+        return ("bytes", bytes(value), value.wire_form, value.raw)
+    if isinstance(value, list):
+        return ("list", tuple(_snapshot(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple((k, type(k), _snapshot(v)) for k, v in value.items()))
+    return (type(value), value)
+
+
+def _outcome(structure: Any, data: Any, cls: Any) -> Any:
+    try:
+        return ("ok", _snapshot(structure(data, cls)))
+    except Exception:  # which exception may differ between the two paths; both fail
+        return ("error",)
+
+
+@pytest.mark.parametrize("name", sorted(CONVERTERS))
+def test_the_shape_model_is_compiled(name: str) -> None:
+    hook = CONVERTERS[name].cattrs.get_structure_hook(Shape)
+    assert hook.__code__.co_filename.startswith("<backup_sdk compiled structure")
+
+
+@pytest.mark.parametrize("name", sorted(CONVERTERS))
+def test_every_field_decodes_every_tricky_value_as_cattrs_detailed_ones(name: str) -> None:
+    conv = CONVERTERS[name]
+    detailed = conv._detailed_converter()
+    for key in KEYS:
+        for value in TRICKY:
+            data = {"Ident": "i", key: value}
+            fast = _outcome(conv.cattrs.structure, data, Shape)
+            assert fast == _outcome(detailed.structure, data, Shape), data
+
+
+@pytest.mark.parametrize("name", sorted(CONVERTERS))
+@settings(max_examples=600, deadline=None)
+@given(
+    key=st.sampled_from(KEYS),
+    value=values,
+    unknown=st.dictionaries(st.sampled_from(["Unknown", "Other"]), scalars, max_size=2),
+)
+def test_each_field_decodes_as_cattrs_detailed_ones_would(
+    name: str, key: str, value: Any, unknown: dict[str, Any]
+) -> None:
+    conv = CONVERTERS[name]
+    data = {"Ident": "i", key: value, **unknown}
+    fast = _outcome(conv.cattrs.structure, data, Shape)
+    slow = _outcome(conv._detailed_converter().structure, data, Shape)
+    assert fast == slow
+
+
+@pytest.mark.parametrize("name", sorted(CONVERTERS))
+@settings(max_examples=300, deadline=None)
+@given(data=payloads)
+def test_compiled_functions_decode_as_cattrs_detailed_ones(name: str, data: Any) -> None:
+    conv = CONVERTERS[name]
+    fast = _outcome(conv.cattrs.structure, data, Shape)
+    slow = _outcome(conv._detailed_converter().structure, data, Shape)
+    assert fast == slow
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.lists(st.dictionaries(st.sampled_from([*KEYS, "Unknown"]), values), max_size=4))
+def test_compiled_lists_decode_as_cattrs_detailed_ones(data: Any) -> None:
+    conv = CONVERTERS["plain"]
+    data = [{"Ident": "i", **item} for item in data]
+    fast = _outcome(conv.cattrs.structure, data, list[Shape])
+    slow = _outcome(conv._detailed_converter().structure, data, list[Shape])
+    assert fast == slow
+
+
+def test_a_mapping_that_is_not_a_dict_decodes_as_the_dict() -> None:
+    conv = CONVERTERS["plain"]
+    data = {"Ident": "i", "Count": 3, "Leaf": {"At": 5}, "New": 1}
+    assert conv.structure(MappingProxyType(data), Shape) == conv.structure(data, Shape)
+    assert conv.structure(data, Shape).extra_fields == {"New": 1}
+
+
+def test_a_hook_registered_for_a_type_is_used_not_inlined() -> None:
+    local = ModelConverter("fast_registered")
+    local.register(lambda c: c.register_structure_hook(str, lambda v, _: f"<{v}>"))
+    leaf = local.structure({"Name": "n"}, Leaf)
+    assert leaf.name == "<n>"
+
+
+def test_unknown_keys_are_found_with_missing_known_ones() -> None:
+    conv = CONVERTERS["plain"]
+    full = conv.unstructure(Shape(ident="i"))
+    assert sorted(full) == sorted(KEYS)
+    # as many keys as the model knows, one of them unknown: the count alone must tell
+    swapped = {**{k: v for k, v in full.items() if k != "Late"}, "Unknown": 1}
+    assert len(swapped) == len(KEYS)
+    assert conv.structure(swapped, Shape).extra_fields == {"Unknown": 1}
+    assert conv.structure(full, Shape).extra_fields == {}
+    assert conv.structure({"Ident": "i"}, Shape).extra_fields == {}
+    assert conv.structure({"Ident": "i", "Late": 3, "X": None}, Shape).extra_fields == {"X": None}
+
+
+@model
+class Twice(WireModel):
+    first: str = wire("Same", default="")
+    second: str = wire("Same", default="")
+    derived: int = attrs.field(init=False, default=7)
+
+
+def test_a_model_that_cannot_be_compiled_uses_cattrs_functions() -> None:
+    conv = CONVERTERS["plain"]
+    hook = conv.cattrs.get_structure_hook(Twice)
+    assert not hook.__code__.co_filename.startswith("<backup_sdk compiled structure")
+    twice = conv.structure({"Same": "s", "New": 1}, Twice)
+    assert (twice.first, twice.second, twice.derived) == ("s", "s", 7)
+    assert twice.extra_fields == {"New": 1}
