@@ -8,7 +8,13 @@ it replaces on generated inputs.
 from __future__ import annotations
 
 import enum
+import gc
+import os
 import pickle
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from datetime import timezone
 from types import MappingProxyType
 from typing import Any
@@ -18,6 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backup_sdk.errors import ResponseDecodeError
 from backup_sdk.models import (
     ModelConverter,
     OpenIntEnum,
@@ -28,6 +35,7 @@ from backup_sdk.models import (
     model,
     wire,
 )
+from backup_sdk.models._gcpause import gc_paused
 from backup_sdk.models.times import (
     MAX_AUTO_SECONDS,
     MAX_SECONDS,
@@ -307,3 +315,133 @@ def test_a_model_that_cannot_be_compiled_uses_cattrs_functions() -> None:
     twice = conv.structure({"Same": "s", "New": 1}, Twice)
     assert (twice.first, twice.second, twice.derived) == ("s", "s", 7)
     assert twice.extra_fields == {"New": 1}
+
+
+# -- the collector paused during a bulk decode -------------------------------------------------
+
+
+@pytest.fixture
+def collector_on() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_pause_turns_the_collector_off_and_back_on() -> None:
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled(), "an inner pause does not end the outer one"
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_pause_never_turns_on_a_collector_the_program_turned_off() -> None:
+    gc.disable()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_the_collector_comes_back_when_the_last_of_two_threads_is_done() -> None:
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, bool] = {}
+
+    def first() -> None:
+        with gc_paused():
+            first_in.set()
+            second_in.wait(10)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(10)
+        with gc_paused():
+            second_in.set()
+            first_out.wait(10)
+            seen["after the first ended"] = gc.isenabled()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert seen == {"after the first ended": False}
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_fork_during_a_pause_gives_a_child_with_the_collector_on() -> None:
+    from backup_sdk.models import _gcpause
+
+    with gc_paused():
+        _gcpause._after_fork_in_child()  # what os.fork runs in the child
+        assert gc.isenabled()
+    assert gc.isenabled(), "the pause begun before the fork ends as a no-op"
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_real_fork_during_a_pause() -> None:
+    script = (
+        "import gc, os\n"
+        "from backup_sdk.models._gcpause import gc_paused\n"
+        "with gc_paused():\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        os._exit(0 if gc.isenabled() else 1)\n"
+        "    _, status = os.waitpid(pid, 0)\n"
+        "    assert not gc.isenabled()\n"
+        "assert gc.isenabled()\n"
+        "raise SystemExit(os.waitstatus_to_exitcode(status))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@model
+class Probe(WireModel):
+    """A model whose one field records whether the collector was on when it was decoded."""
+
+    seen: bool = wire("Seen", default=False)
+
+
+def _probing_converter(**options: Any) -> ModelConverter:
+    conv = ModelConverter("fast_probe", **options)
+    conv.register(lambda c: c.register_structure_hook(bool, lambda v, _: gc.isenabled()))
+    return conv
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_large_list_is_decoded_with_the_collector_paused() -> None:
+    conv = _probing_converter()
+    size = ModelConverter.PAUSE_GC_AT
+    assert not any(p.seen for p in conv.structure_list([{"Seen": 1}] * size, Probe))
+    assert gc.isenabled()
+    assert all(p.seen for p in conv.structure_list([{"Seen": 1}] * (size - 1), Probe))
+    assert conv.structure({"Seen": 1}, Probe).seen
+    conv.pause_gc = False
+    assert all(p.seen for p in conv.structure_list([{"Seen": 1}] * size, Probe))
+    assert all(
+        p.seen
+        for p in _probing_converter(pause_gc=False).structure_list([{"Seen": 1}] * size, Probe)
+    )
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_the_collector_is_back_on_after_a_failed_decode() -> None:
+    conv = ModelConverter("fast_failing")
+    records: list[Any] = [{"Ident": "i"}] * ModelConverter.PAUSE_GC_AT + [{"Count": "x"}]
+    with pytest.raises(ResponseDecodeError) as info:
+        conv.structure_list(records, Shape)
+    assert info.value.path == f"$[{ModelConverter.PAUSE_GC_AT}].Ident"
+    assert gc.isenabled()
