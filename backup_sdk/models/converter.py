@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import json
 import math
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, Union, cast, get_args, get_origin, overload
+from typing import Any, ClassVar, TypeVar, Union, cast, get_args, get_origin, overload
 
 import attrs
 import cattrs
@@ -16,6 +17,13 @@ from cattrs.cols import list_structure_factory, mapping_structure_factory
 from cattrs.gen import make_dict_structure_fn, override
 
 from backup_sdk.errors import ResponseDecodeError
+from backup_sdk.models._compiled import (
+    InlineHooks,
+    compilable,
+    compile_structure_fn,
+    is_being_compiled,
+)
+from backup_sdk.models._gcpause import gc_paused
 from backup_sdk.models._text import describe as _describe
 from backup_sdk.models.enums import OpenIntEnum, OpenStrEnum
 from backup_sdk.models.fields import _EXTRA, _SECRET, _WIRE, WireModel, _received_secrets, wire_name
@@ -89,10 +97,19 @@ class ModelConverter:
             (see :meth:`UnixTime.from_raw`), for APIs that do not state the unit.
         never_time: what an unset (``None``) ``UnixTime`` field encodes to: ``0`` for
             APIs where 0 means "never", ``None`` for APIs that leave the key empty.
+        pause_gc: pause the cyclic garbage collector while a list of at least
+            ``PAUSE_GC_AT`` records is decoded (about half the cost of a large list; see
+            :mod:`backup_sdk.models._gcpause` for when to turn it off). Also an attribute.
 
-    The fast path runs without cattrs' detailed validation; when it fails, the payload is
-    decoded once more with detailed validation to name the failing field.
+    The fast path runs each model's compiled structure function (see
+    :mod:`backup_sdk.models._compiled`), without detailed validation; when it fails, the
+    payload is decoded once more by cattrs with detailed validation, to name the failing
+    field.
     """
+
+    #: The list length from which ``pause_gc`` applies: below it, the collections a
+    #: decode triggers are young-generation ones, which cost little.
+    PAUSE_GC_AT: ClassVar[int] = 256
 
     def __init__(
         self,
@@ -101,8 +118,10 @@ class ModelConverter:
         numeric_strings: bool = False,
         auto_time_units: bool = False,
         never_time: int | None = 0,
+        pause_gc: bool = True,
     ) -> None:
         self.vendor = vendor
+        self.pause_gc = pause_gc
         self.numeric_strings = numeric_strings
         self.auto_time_units = auto_time_units
         self.never_time = never_time
@@ -126,6 +145,9 @@ class ModelConverter:
     def structure(self, data: Any, cls: Any, *, excerpt_of: Any = None) -> Any:
         """Build ``cls`` from decoded JSON; raises :class:`ResponseDecodeError`."""
         try:
+            if self.pause_gc and type(data) is list and len(data) >= self.PAUSE_GC_AT:
+                with gc_paused():
+                    return self.cattrs.structure(data, cls)
             return self.cattrs.structure(data, cls)
         except Exception as fast_error:
             raise self._decode_error(data, cls, fast_error, excerpt_of) from None
@@ -279,6 +301,17 @@ class ModelConverter:
             conv.register_structure_hook(enum_base, s_enum)
             conv.register_unstructure_hook(enum_base, lambda v: v.value)
 
+        inline = InlineHooks(
+            s_int=s_int,
+            s_float=s_float,
+            s_str=s_str,
+            s_bool=s_bool,
+            s_unixtime=s_unixtime,
+            s_opt_unixtime=s_opt_unixtime,
+            s_enum=s_enum,
+            auto_time_units=auto_units,
+        )
+
         # Optional[X]: None stays None (0 for timestamps is handled above).
         def optional_factory(tp: Any) -> Callable[[Any, Any], Any]:
             inner = _optional_inner(tp)
@@ -289,6 +322,7 @@ class ModelConverter:
                     return None
                 return hook(value, inner)
 
+            inline.optional[s_optional] = (inner, hook)
             return s_optional
 
         conv.register_structure_hook_factory(
@@ -334,7 +368,7 @@ class ModelConverter:
         conv.register_structure_hook_factory(_is_dict_type, cast(Any, dict_factory))
 
         conv.register_structure_hook_factory(
-            _is_model, lambda cls: _model_structure_hook(cls, conv, detailed)
+            _is_model, lambda cls: _model_structure_hook(cls, conv, None if detailed else inline)
         )
         never = self.never_time
         conv.register_unstructure_hook_factory(
@@ -344,8 +378,30 @@ class ModelConverter:
 
 
 def _model_structure_hook(
-    cls: type[Any], conv: cattrs.Converter, detailed: bool
+    cls: type[Any], conv: cattrs.Converter, inline: InlineHooks | None
 ) -> Callable[[Any, Any], Any]:
+    """The structure hook of a model: compiled (see :mod:`backup_sdk.models._compiled`) for
+    the fast converter, cattrs' own for the detailed one (``inline`` None), which names the
+    failing field."""
+    fields = attrs.fields(cls)
+    secrets = tuple(a.name for a in fields if a.metadata.get(_SECRET))
+    finish = functools.partial(_remember_received_secrets, secrets=secrets) if secrets else None
+    if inline is not None and compilable(cls):
+        if is_being_compiled(cls):
+            raise RecursionError  # a field refers back to cls: cattrs binds it late
+        return compile_structure_fn(cls, conv, inline, finish, functools.partial(_not_a_dict, cls))
+    return _cattrs_model_hook(cls, conv, detailed=inline is None, finish=finish)
+
+
+def _cattrs_model_hook(
+    cls: type[Any],
+    conv: cattrs.Converter,
+    *,
+    detailed: bool,
+    finish: Callable[[Any], Any] | None,
+) -> Callable[[Any, Any], Any]:
+    """A model's structure hook built on cattrs' generated function (with detailed
+    validation, it says which field failed)."""
     fields = attrs.fields(cls)
     overrides: dict[str, Any] = {}
     known: set[str] = set()
@@ -364,42 +420,52 @@ def _model_structure_hook(
         **overrides,
     )
     known_keys = frozenset(known)
-    name = cls.__name__
-    secrets = tuple(a.name for a in fields if a.metadata.get(_SECRET))
 
     def structure_model(data: Any, _: Any) -> Any:
-        if data is None:
-            # ``null`` where an object is expected: the model's default, as ``null`` lists
-            # decode to ``[]`` (remembered, so an unchanged default is written as ``null``)
-            try:
-                default = cls()
-            except TypeError:
-                raise ValueError(f"expected an object for {name}, got None") from None
-            _remember_null(default)
-            return default
         if not isinstance(data, Mapping):
-            raise ValueError(f"expected an object for {name}, got {_describe(data)}")
+            return _not_a_dict(cls, data, None)
         obj = base(data, cls)
         if len(data) > len(known_keys) or not known_keys.issuperset(data):
             extra = {k: v for k, v in data.items() if k not in known_keys}
             if extra:
                 obj.extra_fields = extra
-        if secrets:
-            received = {}
-            for field_name in secrets:
-                # a secret a server sent is scrubbed wherever it shows up later (an echo)
-                value = getattr(obj, field_name)
-                if isinstance(value, str):
-                    remember_secret(value)
-                if value is not None:
-                    received[field_name] = value
-            if received:
-                key = id(obj)
-                _received_secrets[key] = received
-                weakref.finalize(obj, _received_secrets.pop, key, None)
+        if finish is not None:
+            finish(obj)
         return obj
 
     return structure_model
+
+
+def _not_a_dict(cls: type[Any], data: Any, structure: Callable[[Any, Any], Any] | None) -> Any:
+    """A model from anything but a ``dict``: ``None`` gives the model's default (remembered,
+    so that an unchanged default is written back as ``null``, as ``null`` lists decode to
+    ``[]``); another mapping is copied to a dict for ``structure``; the rest is an error."""
+    if data is None:
+        try:
+            default = cls()
+        except TypeError:
+            raise ValueError(f"expected an object for {cls.__name__}, got None") from None
+        _remember_null(default)
+        return default
+    if structure is not None and isinstance(data, Mapping):
+        return structure(dict(data), cls)
+    raise ValueError(f"expected an object for {cls.__name__}, got {_describe(data)}")
+
+
+def _remember_received_secrets(obj: Any, secrets: tuple[str, ...]) -> None:
+    """Note the secret values a server sent: they are scrubbed wherever they show up later
+    (an echo), and :func:`unchanged_secrets` can tell which the caller left alone."""
+    received = {}
+    for field_name in secrets:
+        value = getattr(obj, field_name)
+        if isinstance(value, str):
+            remember_secret(value)
+        if value is not None:
+            received[field_name] = value
+    if received:
+        key = id(obj)
+        _received_secrets[key] = received
+        weakref.finalize(obj, _received_secrets.pop, key, None)
 
 
 def _model_unstructure_hook(

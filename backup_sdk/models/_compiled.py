@@ -1,0 +1,257 @@
+"""Per-model structure functions for the fast converter, written as Python source.
+
+cattrs' generated structure function calls one hook per field and collects the results in a
+dict before calling the class with ``**kwargs``. For a model decoded from JSON almost every
+value already has its exact type (a ``str`` for a ``str`` field, an ``int`` for an ``int``
+field), so the function written here checks that case inline and calls the field's hook only
+for everything else: a numeric string, a float, ``None``, a nested model. Because the hook is
+the one cattrs would have called, every value the inline check does not take is decoded
+exactly as before, errors included.
+
+Only the converter's own hooks are inlined (they are recognised by identity, see
+:class:`InlineHooks`); a hook a vendor registers for a type is always called. Unknown keys
+are found without set arithmetic: the function counts the known keys that are missing, and
+the record has unknown keys exactly when ``len(data) + missing`` exceeds the number of known
+keys.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import linecache
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final, cast
+
+import attrs
+import cattrs
+
+from backup_sdk.models.times import MAX_AUTO_SECONDS, MAX_SECONDS, MIN_SECONDS, unix_time_from_int
+
+__all__ = ["InlineHooks", "compilable", "compile_structure_fn", "is_being_compiled"]
+
+StructureHook = Callable[[Any, Any], Any]
+
+_EXTRA: Final = "extra_fields"
+_MISSING: Final = object()
+_FACTORY: Final = cast("type[Any]", attrs.Factory)  # a class, typed as a function by attrs
+_counter = itertools.count()
+_generating = threading.local()
+
+
+@dataclass
+class InlineHooks:
+    """The hooks of one converter whose common case a compiled function may inline.
+
+    A field is inlined only when ``conv.get_structure_hook(type)`` *is* one of these
+    functions; ``optional`` maps each ``X | None`` hook the converter made to ``X`` and the
+    hook it hands other values to.
+    """
+
+    s_int: StructureHook
+    s_float: StructureHook
+    s_str: StructureHook
+    s_bool: StructureHook
+    s_unixtime: StructureHook
+    s_opt_unixtime: StructureHook
+    s_enum: StructureHook
+    auto_time_units: bool
+    optional: dict[StructureHook, tuple[Any, StructureHook]] = field(default_factory=dict)
+
+    def time_bounds(self) -> tuple[int, int]:
+        """The ints that :func:`unix_time_from_int` decodes exactly as ``from_raw`` does."""
+        if self.auto_time_units:
+            return -MAX_AUTO_SECONDS, MAX_AUTO_SECONDS
+        return MIN_SECONDS, MAX_SECONDS
+
+
+def compilable(cls: type[Any]) -> bool:
+    """Whether :func:`compile_structure_fn` can write a function for ``cls``: every field
+    is set by ``__init__`` from a typed wire key, wire keys are distinct, no converters and
+    no factory that needs ``self``."""
+    keys: set[str] = set()
+    for a in attrs.fields(cls):
+        if a.name == _EXTRA:
+            continue
+        if not a.init or a.converter is not None or a.type is None:
+            return False
+        if isinstance(a.default, _FACTORY) and a.default.takes_self:
+            return False
+        keys.add(_wire_key(a))
+    return len(keys) == len(attrs.fields(cls)) - 1
+
+
+@dataclass
+class _Source:
+    """The source text of one function and the names it refers to."""
+
+    lines: list[str] = field(default_factory=list)
+    names: dict[str, Any] = field(default_factory=dict)
+
+    def bind(self, prefix: str, value: Any) -> str:
+        name = f"{prefix}{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+
+
+def compile_structure_fn(
+    cls: type[Any],
+    conv: cattrs.Converter,
+    hooks: InlineHooks,
+    finish: Callable[[Any], Any] | None,
+    not_a_dict: Callable[[Any, StructureHook], Any],
+) -> StructureHook:
+    """Write and compile the structure function of the model ``cls`` (see the module doc).
+
+    ``finish(obj)`` is called on every model built, when given (secrets are remembered
+    there); ``not_a_dict(data, fn)`` handles anything but a ``dict`` (``None``, other
+    mappings, errors) and may call ``fn`` back with a dict.
+    """
+    attrs.resolve_types(cls)
+    fields = [a for a in attrs.fields(cls) if a.name != _EXTRA]
+    src = _Source()
+    fn_name = f"structure_{cls.__name__}"
+    src.names.update(
+        {"__cls": cls, "__missing": _MISSING, "__not_a_dict": not_a_dict, "__finish": finish}
+    )
+    src.add(
+        f"def {fn_name}(data, _=None):",
+        "    if type(data) is not dict:",
+        f"        return __not_a_dict(data, {fn_name})",
+        "    get = data.get",
+        "    missing = 0",
+    )
+    with _generating_model(cls):
+        for index, a in enumerate(fields):
+            _field_lines(src, a, f"a{index}", conv, hooks)
+    # positional where ``__init__`` allows it (in field order, as attrs declares them):
+    # keywords cost about twice as much for 30 fields
+    arguments = [f"a{index}" for index, a in enumerate(fields) if not a.kw_only]
+    arguments += [f"{a.alias}=a{index}" for index, a in enumerate(fields) if a.kw_only]
+    known = src.bind("__known", frozenset(_wire_key(a) for a in fields))
+    src.add(
+        f"    obj = __cls({', '.join(arguments)})",
+        f"    if len(data) + missing != {len(fields)}:",
+        f"        obj.extra_fields = {{k: v for k, v in data.items() if k not in {known}}}",
+    )
+    if finish is not None:
+        src.add("    __finish(obj)")
+    src.add("    return obj")
+    return _compile(cls, fn_name, src)
+
+
+def _field_lines(
+    src: _Source, a: attrs.Attribute[Any], target: str, conv: cattrs.Converter, hooks: InlineHooks
+) -> None:
+    """Append the lines that decode one field into the local variable ``target``."""
+    tp = a.type
+    hook = _field_hook(conv, tp)
+    src.add(f"    v = get({_wire_key(a)!r}, __missing)", "    if v is __missing:")
+    default = a.default
+    if default is attrs.NOTHING:
+        src.add(f"        raise KeyError({_wire_key(a)!r})")
+    elif isinstance(default, _FACTORY):
+        factory = src.bind("__factory", default.factory)
+        src.add("        missing += 1", f"        {target} = {factory}()")
+    else:
+        src.add("        missing += 1", f"        {target} = {_constant(src, default)}")
+    for condition, value in _inline_cases(src, tp, hook, hooks):
+        src.add(f"    elif {condition}:", f"        {target} = {value}")
+    src.add(
+        "    else:",
+        f"        {target} = {src.bind('__hook', hook)}(v, {src.bind('__type', tp)})",
+    )
+
+
+def _constant(src: _Source, value: Any) -> str:
+    """A default value as source: a literal for str, int, bool and None, else a bound name
+    (the very object attrs would use)."""
+    if value is None or type(value) in (str, int, bool):
+        return repr(value)
+    return src.bind("__default", value)
+
+
+def _field_hook(conv: cattrs.Converter, tp: Any) -> StructureHook:
+    """The hook cattrs would call for a field of type ``tp``; late-bound
+    (``conv.structure``) when the type refers back to a model being compiled."""
+    try:
+        hook: StructureHook = conv.get_structure_hook(tp)
+    except RecursionError:
+        hook = conv.structure
+    return hook
+
+
+def _inline_cases(
+    src: _Source, tp: Any, hook: StructureHook, hooks: InlineHooks
+) -> Iterator[tuple[str, str]]:
+    """``(condition on v, value)`` pairs that decode ``v`` as ``hook(v, tp)`` would, for the
+    values the condition takes; the rest go to the hook."""
+    inner = hooks.optional.get(hook)
+    if inner is not None:
+        yield "v is None", "None"
+        tp, hook = inner
+    if hook is hooks.s_str:
+        yield "type(v) is str", "v"
+    elif hook is hooks.s_int:
+        yield "type(v) is int", "v"
+    elif hook is hooks.s_float:
+        yield "type(v) is float or type(v) is int", "v"
+    elif hook is hooks.s_bool:
+        yield "v is True or v is False", "v"
+    elif hook is hooks.s_unixtime or hook is hooks.s_opt_unixtime:
+        low, high = hooks.time_bounds()
+        make = src.bind("__time", unix_time_from_int)
+        value = f"{make}(v)" if hook is hooks.s_unixtime else f"({make}(v) if v else None)"
+        yield f"type(v) is int and {low} <= v <= {high}", value
+    elif hook is hooks.s_enum and isinstance(tp, type) and issubclass(tp, enum.Enum):
+        exact = int if issubclass(tp, int) else str if issubclass(tp, str) else None
+        if exact is not None:
+            # ``tp(v)`` finds a known (or already seen) value in this very dict first
+            members = src.bind("__members", tp._value2member_map_)
+            yield (
+                f"type(v) is {exact.__name__} and (m := {members}.get(v)) is not None",
+                "m",
+            )
+
+
+def _compile(cls: type[Any], fn_name: str, src: _Source) -> StructureHook:
+    text = "\n".join(src.lines) + "\n"
+    filename = (
+        f"<backup_sdk compiled structure {cls.__module__}.{cls.__qualname__} #{next(_counter)}>"
+    )
+    # in the line cache, so tracebacks and profiles show the source
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    namespace = dict(src.names)
+    exec(compile(text, filename, "exec"), namespace)
+    fn: StructureHook = namespace[fn_name]
+    return fn
+
+
+class _generating_model:
+    """Marks ``cls`` as being compiled on this thread, so that a field referring back to it
+    (directly or inside a list) gets a late-bound hook instead of endless recursion."""
+
+    def __init__(self, cls: type[Any]) -> None:
+        self.cls = cls
+
+    def __enter__(self) -> None:
+        working: set[type[Any]] = _generating.__dict__.setdefault("working", set())
+        working.add(self.cls)
+
+    def __exit__(self, *_: object) -> None:
+        _generating.working.discard(self.cls)
+
+
+def is_being_compiled(cls: type[Any]) -> bool:
+    """Whether ``cls`` is being compiled on this thread (its hook must be late-bound)."""
+    working: set[type[Any]] = _generating.__dict__.get("working", set())
+    return cls in working
+
+
+def _wire_key(a: attrs.Attribute[Any]) -> str:
+    return str(a.metadata.get("backup_sdk.wire", a.name))
