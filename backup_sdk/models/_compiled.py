@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 import itertools
 import linecache
+import operator
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -123,19 +124,22 @@ def compile_structure_fn(
         f"def {fn_name}(data, _=None):",
         "    if type(data) is not dict:",
         f"        return __not_a_dict(data, {fn_name})",
-        "    get = data.get",
-        "    missing = 0",
     )
-    with _generating_model(cls):
-        for index, a in enumerate(fields):
-            _field_lines(src, a, f"a{index}", conv, hooks)
     # positional where ``__init__`` allows it (in field order, as attrs declares them):
     # keywords cost about twice as much for 30 fields
     arguments = [f"a{index}" for index, a in enumerate(fields) if not a.kw_only]
     arguments += [f"{a.alias}=a{index}" for index, a in enumerate(fields) if a.kw_only]
+    construct = f"    obj = __cls({', '.join(arguments)})"
     known = src.bind("__known", frozenset(_wire_key(a) for a in fields))
+    with _generating_model(cls):
+        hooks_of = [_field_hook(conv, a.type) for a in fields]
+        if fields:
+            _all_keys_lines(src, fields, hooks_of, hooks, construct, known, finish is not None)
+        src.add("    get = data.get", "    missing = 0")
+        for index, a in enumerate(fields):
+            _field_lines(src, a, f"a{index}", hooks_of[index], hooks)
     src.add(
-        f"    obj = __cls({', '.join(arguments)})",
+        construct,
         f"    if len(data) + missing != {len(fields)}:",
         f"        obj.extra_fields = {{k: v for k, v in data.items() if k not in {known}}}",
     )
@@ -145,12 +149,71 @@ def compile_structure_fn(
     return _compile(cls, fn_name, src)
 
 
-def _field_lines(
-    src: _Source, a: attrs.Attribute[Any], target: str, conv: cattrs.Converter, hooks: InlineHooks
+def _all_keys_lines(
+    src: _Source,
+    fields: list[attrs.Attribute[Any]],
+    hooks_of: list[StructureHook],
+    hooks: InlineHooks,
+    construct: str,
+    known: str,
+    finish: bool,
 ) -> None:
-    """Append the lines that decode one field into the local variable ``target``."""
+    """The path for a record carrying every known key (how most servers send them): all
+    values fetched by one ``itemgetter`` call, no defaults, no counting; a record missing
+    a key falls through to the per-key path after it."""
+    targets = [f"a{index}" for index in range(len(fields))]
+    getter = src.bind("__getall", operator.itemgetter(*(_wire_key(a) for a in fields)))
+    unpack = targets[0] if len(targets) == 1 else ", ".join(targets)
+    src.add(
+        f"    if len(data) >= {len(fields)}:",
+        "        try:",
+        f"            {unpack} = {getter}(data)",
+        "        except KeyError:",
+        "            pass",
+        "        else:",
+    )
+    for target, a, hook in zip(targets, fields, hooks_of, strict=True):
+        keyword = "if"
+        for condition, value in _inline_cases(src, a.type, hook, hooks, target):
+            src.add(f"            {keyword} {condition}:")
+            src.add(
+                f"                {target} = {value}" if value != target else "                pass"
+            )
+            keyword = "elif"
+        call = f"{src.bind('__hook', hook)}({target}, {src.bind('__type', a.type)})"
+        if keyword == "if":
+            src.add(f"            {target} = {call}")
+        else:
+            src.add("            else:", f"                {target} = {call}")
+    src.add(
+        "        " + construct,
+        f"            if len(data) != {len(fields)}:",
+        f"                obj.extra_fields = __extras(data, {known}, len(data) - {len(fields)})",
+    )
+    if finish:
+        src.add("            __finish(obj)")
+    src.add("            return obj")
+    src.names["__extras"] = _extras
+
+
+def _extras(data: dict[str, Any], known: frozenset[str], count: int) -> dict[str, Any]:
+    """The ``count`` unknown keys of a record that carries every known one, in the
+    record's order. A single one is looked for at the end first (where a newer server's
+    field usually is)."""
+    if count == 1:
+        last = next(reversed(data))
+        if last not in known:
+            return {last: data[last]}
+    unknown = data.keys() - known
+    return {k: v for k, v in data.items() if k in unknown}
+
+
+def _field_lines(
+    src: _Source, a: attrs.Attribute[Any], target: str, hook: StructureHook, hooks: InlineHooks
+) -> None:
+    """Append the lines that decode one field (missing keys included) into the local
+    variable ``target``; ``hook`` is the one cattrs would call for the field."""
     tp = a.type
-    hook = _field_hook(conv, tp)
     src.add(f"    v = get({_wire_key(a)!r}, __missing)", "    if v is __missing:")
     default = a.default
     if default is attrs.NOTHING:
@@ -160,7 +223,7 @@ def _field_lines(
         src.add("        missing += 1", f"        {target} = {factory}()")
     else:
         src.add("        missing += 1", f"        {target} = {_constant(src, default)}")
-    for condition, value in _inline_cases(src, tp, hook, hooks):
+    for condition, value in _inline_cases(src, tp, hook, hooks, "v"):
         src.add(f"    elif {condition}:", f"        {target} = {value}")
     src.add(
         "    else:",
@@ -187,34 +250,35 @@ def _field_hook(conv: cattrs.Converter, tp: Any) -> StructureHook:
 
 
 def _inline_cases(
-    src: _Source, tp: Any, hook: StructureHook, hooks: InlineHooks
+    src: _Source, tp: Any, hook: StructureHook, hooks: InlineHooks, v: str
 ) -> Iterator[tuple[str, str]]:
-    """``(condition on v, value)`` pairs that decode ``v`` as ``hook(v, tp)`` would, for the
-    values the condition takes; the rest go to the hook."""
+    """``(condition on v, value)`` pairs (``v`` the variable's name) that decode the value
+    as ``hook(value, tp)`` would, for the values the condition takes; the rest go to the
+    hook."""
     inner = hooks.optional.get(hook)
     if inner is not None:
-        yield "v is None", "None"
+        yield f"{v} is None", "None"
         tp, hook = inner
     if hook is hooks.s_str:
-        yield "type(v) is str", "v"
+        yield f"type({v}) is str", v
     elif hook is hooks.s_int:
-        yield "type(v) is int", "v"
+        yield f"type({v}) is int", v
     elif hook is hooks.s_float:
-        yield "type(v) is float or type(v) is int", "v"
+        yield f"type({v}) is float or type({v}) is int", v
     elif hook is hooks.s_bool:
-        yield "v is True or v is False", "v"
+        yield f"{v} is True or {v} is False", v
     elif hook is hooks.s_unixtime or hook is hooks.s_opt_unixtime:
         low, high = hooks.time_bounds()
         make = src.bind("__time", unix_time_from_int)
-        value = f"{make}(v)" if hook is hooks.s_unixtime else f"({make}(v) if v else None)"
-        yield f"type(v) is int and {low} <= v <= {high}", value
+        value = f"{make}({v})" if hook is hooks.s_unixtime else f"({make}({v}) if {v} else None)"
+        yield f"type({v}) is int and {low} <= {v} <= {high}", value
     elif hook is hooks.s_enum and isinstance(tp, type) and issubclass(tp, enum.Enum):
         exact = int if issubclass(tp, int) else str if issubclass(tp, str) else None
         if exact is not None:
             # ``tp(v)`` finds a known (or already seen) value in this very dict first
             members = src.bind("__members", tp._value2member_map_)
             yield (
-                f"type(v) is {exact.__name__} and (m := {members}.get(v)) is not None",
+                f"type({v}) is {exact.__name__} and (m := {members}.get({v})) is not None",
                 "m",
             )
 

@@ -108,14 +108,17 @@ class UnixTime(datetime):
 # code builds the object by calling the class with eight arguments. ``datetime.__new__``
 # also accepts the 10-byte state that pickles carry (year as two bytes, month, day, hour,
 # minute, second, microsecond as three bytes) and builds the object straight from it; the
-# state of a whole second is a cached date prefix and two table lookups.
+# state of a whole second is a cached prefix (year to minute) and one table lookup.
 
 _EPOCH_ORDINAL: Final = 719_163  # date(1970, 1, 1).toordinal()
 _new_datetime: Final[Callable[..., Any]] = datetime.__new__
+_UTC: Final = timezone.utc
 _HOUR_MINUTE: Final = tuple(bytes((h, m)) for h in range(24) for m in range(60))
 _SECOND: Final = tuple(bytes((s, 0, 0, 0)) for s in range(60))  # microseconds are 0
 _DAY_CACHE_SIZE: Final = 4_096
+_MINUTE_CACHE_SIZE: Final = 8_192  # a little over five days of distinct minutes
 _day_states: dict[int, bytes] = {}
+_minute_states: dict[int, bytes] = {}
 
 
 def _day_state(day: int) -> bytes:
@@ -129,6 +132,17 @@ def _day_state(day: int) -> bytes:
     return state
 
 
+def _minute_state(minute: int) -> bytes:
+    """The first six state bytes (year to minute) of a minute counted from the epoch,
+    cached."""
+    day, minute_of_day = divmod(minute, 1_440)
+    state = (_day_states.get(day) or _day_state(day)) + _HOUR_MINUTE[minute_of_day]
+    if len(_minute_states) >= _MINUTE_CACHE_SIZE:
+        _minute_states.clear()  # a bound, as for days
+    _minute_states[minute] = state
+    return state
+
+
 def unix_time_from_int(raw: int) -> UnixTime:
     """``UnixTime.from_raw(raw)`` for an ``int`` between ``MIN_SECONDS`` and
     ``MAX_SECONDS`` (the caller checks both), several times faster.
@@ -136,11 +150,9 @@ def unix_time_from_int(raw: int) -> UnixTime:
     The result is the same object ``from_raw`` builds: an aware UTC ``UnixTime``, fold 0,
     ``.raw`` the very int given.
     """
-    day, second_of_day = divmod(raw, 86_400)
-    minute, second = divmod(second_of_day, 60)
-    state = _day_states.get(day) or _day_state(day)
-    state += _HOUR_MINUTE[minute] + _SECOND[second]
-    obj: UnixTime = _new_datetime(UnixTime, state, timezone.utc)
+    minute, second = divmod(raw, 60)
+    prefix = _minute_states.get(minute) or _minute_state(minute)
+    obj: UnixTime = _new_datetime(UnixTime, prefix + _SECOND[second], _UTC)
     obj.raw = raw
     return obj
 

@@ -90,12 +90,15 @@ def test_auto_units_read_large_ints_by_magnitude_either_side_of_the_fast_path(ra
     assert got == expected and got.raw == raw
 
 
-def test_the_day_cache_is_bounded() -> None:
+def test_the_day_and_minute_caches_are_bounded() -> None:
     from backup_sdk.models import times
 
     for day in range(times._DAY_CACHE_SIZE + 10):
         unix_time_from_int(day * 86_400)
     assert len(times._day_states) <= times._DAY_CACHE_SIZE
+    for minute in range(times._MINUTE_CACHE_SIZE + 10):
+        unix_time_from_int(minute * 60 + 59)
+    assert len(times._minute_states) <= times._MINUTE_CACHE_SIZE
 
 
 # -- compiled structure functions against cattrs' detailed ones ---------------------------------
@@ -299,6 +302,57 @@ def test_unknown_keys_are_found_with_missing_known_ones() -> None:
     assert conv.structure(full, Shape).extra_fields == {}
     assert conv.structure({"Ident": "i"}, Shape).extra_fields == {}
     assert conv.structure({"Ident": "i", "Late": 3, "X": None}, Shape).extra_fields == {"X": None}
+
+
+full_records = st.tuples(
+    st.fixed_dictionaries(dict.fromkeys(KEYS, values)),
+    st.lists(st.tuples(st.sampled_from(["Unknown", "Other"]), scalars), max_size=2),
+    st.randoms(use_true_random=False),
+)
+
+
+@pytest.mark.parametrize("name", sorted(CONVERTERS))
+@settings(max_examples=300, deadline=None)
+@given(record=full_records)
+def test_records_with_every_key_decode_as_cattrs_detailed_ones(
+    name: str, record: tuple[dict[str, Any], list[tuple[str, Any]], Any]
+) -> None:
+    """Every known key present (the one-call path), unknown keys anywhere among them."""
+    known, unknown, rng = record
+    items = list(known.items())
+    for item in unknown:
+        items.insert(rng.randrange(len(items) + 1), item)
+    data = dict(items)
+    conv = CONVERTERS[name]
+    fast = _outcome(conv.cattrs.structure, data, Shape)
+    assert fast == _outcome(conv._detailed_converter().structure, data, Shape)
+
+
+def test_unknown_keys_of_a_complete_record_keep_their_order() -> None:
+    conv = CONVERTERS["plain"]
+    full = conv.unstructure(Shape(ident="i"))
+    at_the_end = {**full, "Z": 1}
+    assert list(conv.structure(at_the_end, Shape).extra_fields.items()) == [("Z", 1)]
+    first = {"A": 1, **full}
+    assert list(conv.structure(first, Shape).extra_fields.items()) == [("A", 1)]
+    around = {"B": 2, **full, "A": 1, "C": None}
+    extra = conv.structure(around, Shape).extra_fields
+    assert list(extra.items()) == [("B", 2), ("A", 1), ("C", None)]
+
+
+@model
+class Single(WireModel):
+    count: int = wire("Count", default=0)
+
+
+def test_a_model_of_one_field_decodes_complete_and_partial_records() -> None:
+    conv = CONVERTERS["plain"]
+    assert conv.structure({"Count": 3}, Single) == Single(count=3)
+    assert conv.structure({"Count": 3, "New": 1}, Single).extra_fields == {"New": 1}
+    assert conv.structure({"Other": 2}, Single).extra_fields == {"Other": 2}
+    assert conv.structure({}, Single) == Single()
+    with pytest.raises(ResponseDecodeError, match=r"\$\.Count"):
+        conv.structure({"Count": "x"}, Single)
 
 
 @model
