@@ -96,6 +96,8 @@ class _State(Generic[V]):
     expires_at: float | None
     #: the seq of the credential whose reply carried this one (-1: a login)
     parent: int = -1
+    #: a seq taken when it arrived (calls with a lower seq were sent before it arrived)
+    received: int = 0
 
 
 class Lease(Generic[V]):
@@ -319,23 +321,29 @@ class CredentialStore(Generic[V]):
                 return  # a reply of an older login
             renew_at, expires_at = self._deadlines(issued)
             offered = _State(
-                issued.value, lease.generation, 0, renew_at, expires_at, parent=lease.based_on
+                issued.value,
+                lease.generation,
+                0,
+                renew_at,
+                expires_at,
+                parent=lease.based_on,
+                received=next(self._seq),
             )
             alternates = self._alternates.setdefault(lease.generation, [])
             if lease.seq <= state.seq:
-                # Overtaken by a newer reply. If both replies answer calls that carried the
-                # same credential, the server gave that one two successors and may accept
-                # only the one it issued last: this one is kept in case the adopted one
-                # is refused.
-                if lease.based_on == state.parent:
-                    alternates.append(offered)
-                    del alternates[:-_MAX_ALTERNATES]
-                return
-            if state.parent == lease.based_on:
-                alternates.append(state)  # a sibling of the new one: keep it too
+                # Overtaken by a newer reply. The server gave a credential more than one
+                # successor (calls with it were all answered), and one that accepts only
+                # the one it issued last may have issued this one last -- replies arrive in
+                # any order, a sibling's or an ancestor's alike. Kept in case the adopted
+                # one is refused.
+                alternates.append(offered)
                 del alternates[:-_MAX_ALTERNATES]
-            else:
-                alternates.clear()  # the chain moved on: older forks are gone
+                return
+            if state.received > lease.seq:
+                # the one replaced arrived after this call was sent: the server may have
+                # issued it after accepting this call (and so last); keep it too
+                alternates.append(state)
+                del alternates[:-_MAX_ALTERNATES]
             offered.seq = lease.seq
             self._state = offered
             self._cond.notify_all()
@@ -383,8 +391,9 @@ class CredentialStore(Generic[V]):
                 if alternates and self._exclusive:
                     # The server accepts only the newest credential (calls are serialised),
                     # and a successor set aside may be the one it issued last (calls with
-                    # one visa were all answered): try each, newest first, before logging
-                    # in. If the chain is gone, that costs calls, not a login.
+                    # one credential were all answered, replies arrive in any order): try
+                    # each, newest first, before logging in. If the chain is gone, that
+                    # costs calls, not a login.
                     alternate = alternates.pop()
                     alternate.seq = next(self._seq)
                     self._state = alternate

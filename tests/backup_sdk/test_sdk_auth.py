@@ -215,6 +215,37 @@ def test_a_fork_in_the_chain_is_resolved_without_a_login() -> None:
     assert store.logins == 1
 
 
+def test_a_successor_that_arrives_after_the_next_call_was_sent_is_kept() -> None:
+    """Replies arrive in any order: a credential replaced by the reply to a call sent
+    before it arrived may still be the one the server issued last (seen at a racing
+    server that accepts only the newest visa: the chain had moved on, and the client
+    logged in again)."""
+    server = Server()
+    store: CredentialStore[str] = CredentialStore(server, vendor="fake", chained=True)
+    store.call(server.use)
+    first = store._acquire()
+    second = store._acquire()
+    first.adopt(Issued("from-first"))
+    store._release(first, ok=True)
+    third = store._acquire()  # sent with from-first
+    second.adopt(Issued("from-second"))  # arrives after the third call was sent
+    store._release(second, ok=True)
+    third.adopt(Issued("from-third"))  # the chain moves on from from-first
+    store._release(third, ok=True)
+    assert store.current == "from-third"
+    store._serialise()  # as after a call was refused with a superseded credential
+    server.refused.update({"cred-1", "from-first", "from-third"})
+    sent: list[str] = []
+
+    def use(lease: Lease[str]) -> str:
+        sent.append(lease.value)
+        return server.use(lease)
+
+    assert store.call(use) == "from-second"
+    assert sent == ["from-third", "from-second"]
+    assert store.logins == 1
+
+
 def test_a_server_that_keeps_old_credentials_valid_costs_no_extra_calls_on_revocation() -> None:
     server = Server()
     store: CredentialStore[str] = CredentialStore(server, vendor="fake", chained=True)
