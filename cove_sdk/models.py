@@ -18,14 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Any, Final, get_args
+from typing import TYPE_CHECKING, Any, Final, get_args
 
 import attrs
-import cattrs
 
 from backup_sdk.errors import ResponseDecodeError
 from backup_sdk.models import ModelConverter, UnixTime, WireModel, model, wire, wire_name
 from cove_sdk.enums import PartnerLevel, PartnerState, SessionStatus
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "NEVER_SECONDS",

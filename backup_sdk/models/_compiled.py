@@ -24,12 +24,14 @@ import operator
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
-import cattrs
 
 from backup_sdk.models.times import MAX_AUTO_SECONDS, MAX_SECONDS, MIN_SECONDS, unix_time_from_int
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = ["InlineHooks", "compilable", "compile_structure_fn", "is_being_compiled"]
 

@@ -7,14 +7,22 @@ import enum
 import functools
 import json
 import math
+import threading
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeVar, Union, cast, get_args, get_origin, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+    overload,
+)
 
 import attrs
-import cattrs
-from cattrs.cols import list_structure_factory, mapping_structure_factory
-from cattrs.gen import make_dict_structure_fn, override
 
 from backup_sdk.errors import ResponseDecodeError
 from backup_sdk.models._compiled import (
@@ -32,6 +40,9 @@ from backup_sdk.models.times import encode_time as _encode_time
 from backup_sdk.models.wirebytes import WireBytes
 from backup_sdk.models.wirebytes import encode_bytes as _encode_bytes
 from backup_sdk.redaction import redact_body, remember_secret
+
+if TYPE_CHECKING:  # cattrs is imported when the first model is decoded, not with the SDK
+    from cattrs import Converter as _Converter
 
 __all__ = ["ModelConverter"]
 
@@ -125,18 +136,36 @@ class ModelConverter:
         self.numeric_strings = numeric_strings
         self.auto_time_units = auto_time_units
         self.never_time = never_time
-        self.cattrs = self._build(detailed=False)
-        self._detailed: cattrs.Converter | None = None
-        self._extra_hooks: list[Callable[[cattrs.Converter], None]] = []
+        self._fast: _Converter | None = None
+        self._detailed: _Converter | None = None
+        self._extra_hooks: list[Callable[[_Converter], None]] = []
+        self._building = threading.RLock()  # a hook may ask for the converter
 
     # -- public ----------------------------------------------------------------------
 
-    def register(self, configure: Callable[[cattrs.Converter], None]) -> None:
-        """Add vendor hooks; ``configure`` is applied to the fast and the detailed converter."""
-        self._extra_hooks.append(configure)
-        configure(self.cattrs)
-        if self._detailed is not None:
-            configure(self._detailed)
+    @property
+    def cattrs(self) -> _Converter:
+        """The cattrs converter of the fast path, built on first use (with every hook
+        :meth:`register` was given)."""
+        conv = self._fast
+        if conv is None:
+            with self._building:
+                if self._fast is None:
+                    built = self._build(detailed=False)
+                    for configure in self._extra_hooks:
+                        configure(built)
+                    self._fast = built
+                conv = self._fast
+        return conv
+
+    def register(self, configure: Callable[[_Converter], None]) -> None:
+        """Add vendor hooks; ``configure`` is applied to the fast and the detailed converter
+        (now if they are built, else when they are)."""
+        with self._building:
+            self._extra_hooks.append(configure)
+            for conv in (self._fast, self._detailed):
+                if conv is not None:
+                    configure(conv)
 
     @overload
     def structure(self, data: Any, cls: type[T], *, excerpt_of: Any = None) -> T: ...
@@ -188,17 +217,21 @@ class ModelConverter:
             excerpt=redact_body(sample, "application/json", limit=300),
         )
 
-    def _detailed_converter(self) -> cattrs.Converter:
-        if self._detailed is None:
-            conv = self._build(detailed=True)
-            for configure in self._extra_hooks:
-                configure(conv)
-            self._detailed = conv
-        return self._detailed
+    def _detailed_converter(self) -> _Converter:
+        with self._building:
+            if self._detailed is None:
+                conv = self._build(detailed=True)
+                for configure in self._extra_hooks:
+                    configure(conv)
+                self._detailed = conv
+            return self._detailed
 
     # -- hooks -----------------------------------------------------------------------
 
-    def _build(self, *, detailed: bool) -> cattrs.Converter:
+    def _build(self, *, detailed: bool) -> _Converter:
+        import cattrs
+        from cattrs.cols import list_structure_factory, mapping_structure_factory
+
         conv = cattrs.Converter(detailed_validation=detailed, forbid_extra_keys=False)
         numeric_strings = self.numeric_strings
 
@@ -331,7 +364,7 @@ class ModelConverter:
         )
 
         # Lists: ``null`` is empty; a string or mapping is an error, never split into pieces.
-        def list_factory(tp: Any, c: cattrs.Converter) -> Callable[[Any, Any], Any]:
+        def list_factory(tp: Any, c: _Converter) -> Callable[[Any, Any], Any]:
             inner_hook = list_structure_factory(tp, c)
 
             def s_list(value: Any, t: Any) -> Any:
@@ -346,7 +379,7 @@ class ModelConverter:
         conv.register_structure_hook_factory(_is_list_type, cast(Any, list_factory))
 
         # Mappings: ``null`` is empty; JSON object keys arrive as strings, so int keys are parsed.
-        def dict_factory(tp: Any, c: cattrs.Converter) -> Callable[[Any, Any], Any]:
+        def dict_factory(tp: Any, c: _Converter) -> Callable[[Any, Any], Any]:
             args = get_args(tp)
             key_type = args[0] if args else Any
             inner_hook = mapping_structure_factory(tp, c)
@@ -378,7 +411,7 @@ class ModelConverter:
 
 
 def _model_structure_hook(
-    cls: type[Any], conv: cattrs.Converter, inline: InlineHooks | None
+    cls: type[Any], conv: _Converter, inline: InlineHooks | None
 ) -> Callable[[Any, Any], Any]:
     """The structure hook of a model: compiled (see :mod:`backup_sdk.models._compiled`) for
     the fast converter, cattrs' own for the detailed one (``inline`` None), which names the
@@ -395,13 +428,15 @@ def _model_structure_hook(
 
 def _cattrs_model_hook(
     cls: type[Any],
-    conv: cattrs.Converter,
+    conv: _Converter,
     *,
     detailed: bool,
     finish: Callable[[Any], Any] | None,
 ) -> Callable[[Any, Any], Any]:
     """A model's structure hook built on cattrs' generated function (with detailed
     validation, it says which field failed)."""
+    from cattrs.gen import make_dict_structure_fn, override
+
     fields = attrs.fields(cls)
     overrides: dict[str, Any] = {}
     known: set[str] = set()
@@ -469,7 +504,7 @@ def _remember_received_secrets(obj: Any, secrets: tuple[str, ...]) -> None:
 
 
 def _model_unstructure_hook(
-    cls: type[Any], conv: cattrs.Converter, never: int | None
+    cls: type[Any], conv: _Converter, never: int | None
 ) -> Callable[[Any], Any]:
     plan: list[tuple[str, str, Any, bool]] = []
     # Models are written with postponed annotations: turn the strings into types first
@@ -514,6 +549,8 @@ def _model_unstructure_hook(
 
 
 def _plain_message(error: BaseException) -> str:
+    import cattrs
+
     if isinstance(error, cattrs.BaseValidationError):
         inner = error.exceptions[0] if error.exceptions else error
         return _plain_message(inner) if inner is not error else str(error)
@@ -522,6 +559,8 @@ def _plain_message(error: BaseException) -> str:
 
 def _first_path(error: BaseException) -> tuple[str, str] | None:
     """Walk a detailed cattrs error down to its first leaf; path in *wire* names."""
+    import cattrs
+
     if not isinstance(error, cattrs.BaseValidationError):
         return None
     path = "$"

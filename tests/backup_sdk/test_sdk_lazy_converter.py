@@ -1,0 +1,86 @@
+"""cattrs is imported, and a converter's cattrs converter built, on the first decode: not
+when a package is imported (import time is a benchmark figure; this checks what makes it
+cheap, deterministically)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from backup_sdk.models import ModelConverter, WireModel, model, wire
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = """
+import json, sys
+{code}
+print(json.dumps("cattrs" in sys.modules))
+"""
+
+
+def _cattrs_loaded(code: str) -> bool:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(code=code)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    loaded: bool = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+@pytest.mark.parametrize("package", ["backup_sdk", "cove_sdk", "comet_sdk", "npm_backup_sdk"])
+def test_importing_a_package_imports_no_cattrs(package: str) -> None:
+    assert _cattrs_loaded(f"import {package}") is False
+
+
+def test_the_first_decode_imports_it() -> None:
+    code = "from cove_sdk.models import PartnerInfo, converter\n"
+    code += "converter.structure({'Id': 1, 'Name': 'p'}, PartnerInfo)"
+    assert _cattrs_loaded(code) is True
+
+
+@model
+class Item(WireModel):
+    name: str = wire("Name", default="")
+
+
+def test_threads_racing_to_the_first_decode_build_one_converter() -> None:
+    conv = ModelConverter("lazy_race")
+    built: list[object] = []
+    real_build = conv._build
+
+    def counting_build(*, detailed: bool) -> object:
+        result = real_build(detailed=detailed)
+        built.append(result)
+        return result
+
+    conv._build = counting_build  # type: ignore[method-assign,assignment]
+    barrier = threading.Barrier(8)
+    results: list[Item] = []
+
+    def decode() -> None:
+        barrier.wait()
+        results.append(conv.structure({"Name": "n"}, Item))
+
+    threads = [threading.Thread(target=decode) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [Item(name="n")] * 8
+    assert len(built) == 1
+
+
+def test_hooks_registered_before_the_first_decode_apply_to_both_converters() -> None:
+    conv = ModelConverter("lazy_hooks")
+    conv.register(lambda c: c.register_structure_hook(str, lambda v, _: f"<{v}>"))
+    assert conv.structure({"Name": "n"}, Item).name == "<n>"
+    assert conv._detailed_converter().structure({"Name": "n"}, Item).name == "<n>"
