@@ -1,11 +1,13 @@
-"""Suite-wide set-up: loopback-only sockets, a clean secret registry per test, and the
-``--clock-offset`` plugin (see ``tests/support/clock_shift.py``)."""
+"""Suite-wide set-up: loopback-only sockets, a clean secret registry per test, the
+``--clock-offset`` plugin (see ``tests/support/clock_shift.py``), and property tests that
+never fail for taking long (a loaded CI machine is no reason to fail)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from backup_sdk.redaction import forget_secrets
 from tests.support.clock_shift import (
@@ -15,6 +17,9 @@ from tests.support.clock_shift import (
     pytest_unconfigure,
 )
 from tests.support.network import block_network, unblock_network
+
+settings.register_profile("backup_sdk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("backup_sdk")
 
 __all__ = ["pytest_addoption", "pytest_configure", "pytest_report_header", "pytest_unconfigure"]
 

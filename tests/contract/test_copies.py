@@ -15,12 +15,12 @@ def test_a_copys_timeout_applies_to_its_calls_and_not_the_originals(vendor: Vend
         client = vendor.client(sim)
         vendor.read(client)  # logged in
         quick = client.with_options(timeout=0.03, retry=RetryPolicy.none())
-        sim.faults.add_latency(0.12, count=1)
+        sim.faults.add_latency(0.3, count=1)
         with pytest.raises(RequestTimeoutError, match=r"0\.03 s read timeout"):
             vendor.read(quick)
-        sim.faults.add_latency(0.12, count=1)
+        sim.faults.add_latency(0.3, count=1)
         vendor.read(client)
-        sim.faults.add_latency(0.12, count=1)
+        sim.faults.add_latency(0.3, count=1)
         with pytest.raises(RequestTimeoutError):
             vendor.paged(quick)
         vendor.read(client)
