@@ -24,9 +24,8 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any, Final, TypeVar, cast, overload
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
-import attrs
 import requests
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
@@ -91,6 +90,8 @@ _MAX_REDIRECTS: Final = 5
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _insecure_warned: set[str] = set()
 _DEFAULT_TIMEOUT: Final = Timeout()
+_PLAIN: Final = (str, bytes, dict)
+_FORM_TYPE: Final = "application/x-www-form-urlencoded"
 
 
 def user_agent(package: str) -> str:
@@ -122,17 +123,24 @@ def _check_verify(verify: Any) -> bool | str:
     )
 
 
-@attrs.frozen
 class _Body:
-    """The request body, and how to send it again after a failed attempt."""
+    """The request body as given, as sent (a form of strings encoded here, as ``requests``
+    would), and how to send it again after a failed attempt."""
 
-    json: Any = None
-    data: Any = None
-    files: Any = None
+    __slots__ = ("data", "files", "json", "wire")
+
+    def __init__(self, json: Any = None, data: Any = None, files: Any = None) -> None:
+        self.json = json
+        self.data = data
+        self.files = files
+        #: what is passed to ``requests`` as ``data``
+        self.wire = data
 
     def rewinder(self) -> Callable[[], bool] | None:
         """A function that rewinds streams in the body (False when one cannot), or None
         when the body is plain data that can simply be sent again."""
+        if self.files is None and (self.data is None or type(self.data) in _PLAIN):
+            return None
         streams: list[IO[Any]] = []
         for value in (self.data, *(_file_objects(self.files))):
             if value is not None and hasattr(value, "read"):
@@ -159,6 +167,16 @@ class _Body:
             return True
 
         return rewind
+
+
+def _encode_form(data: dict[Any, Any]) -> str | None:
+    """A form of string keys and values encoded exactly as ``requests`` encodes it (None
+    for anything else, which is left to ``requests``): its encoder makes several slow
+    protocol checks per call."""
+    for key, value in data.items():
+        if type(key) is not str or type(value) is not str:
+            return None
+    return urlencode(data)
 
 
 def _file_objects(files: Any) -> list[Any]:
@@ -286,6 +304,14 @@ class Transport:
             clone.deadline = check_deadline(deadline)
         return clone
 
+    def _sets_content_type(self, headers: Mapping[str, str] | None) -> bool:
+        """True when the call's, the client's or the session's headers name a Content-Type."""
+        if headers and any(name.lower() == "content-type" for name in headers):
+            return True
+        if any(name.lower() == "content-type" for name in self.headers):
+            return True
+        return "content-type" in self.session.headers
+
     def url_for(self, path_or_url: str) -> str:
         if path_or_url.startswith(("http://", "https://")):
             return path_or_url
@@ -374,7 +400,13 @@ class Transport:
         merged_headers = dict(self.headers)
         if headers:
             merged_headers.update(headers)
-        body = _Body(json=json, data=data, files=files)
+        body = _Body(json, data, files)
+        sent_headers = merged_headers
+        if type(data) is dict and data and files is None and not self._sets_content_type(headers):
+            form = _encode_form(data)
+            if form is not None:
+                body.wire = form
+                sent_headers = {**merged_headers, "Content-Type": _FORM_TYPE}
         rewind = body.rewinder()
         parse = handler or default_handler
         policy = self.retry
@@ -395,7 +427,7 @@ class Transport:
             attempt_started = self.clock()
             timeouts = per_attempt if remaining is None else per_attempt.capped(remaining)
             response, outcome, result = self._attempt(
-                call, url, params, body, merged_headers, timeouts, remaining, stream, parse, limit
+                call, url, params, body, sent_headers, timeouts, remaining, stream, parse, limit
             )
             if outcome is None:
                 self._fire_response(call, attempt, response, attempt_started, None, False)
@@ -524,7 +556,7 @@ class Transport:
         headers: dict[str, str],
         timeouts: Timeout,
     ) -> requests.Response:
-        origin = _origin(url)
+        origin: tuple[str, str, int | None] | None = None  # worked out on a redirect
         method = call.method
         for _ in range(_MAX_REDIRECTS + 1):
             response = self.session.request(
@@ -532,7 +564,7 @@ class Transport:
                 url,
                 params=params,
                 json=body.json,
-                data=body.data,
+                data=body.wire,
                 files=body.files,
                 headers=headers,
                 timeout=timeouts.as_requests(),
@@ -542,11 +574,15 @@ class Transport:
                 proxies=self.proxies,
                 allow_redirects=False,
             )
+            if response.status_code not in _REDIRECTS:
+                return response
             location = response.headers.get("Location")
-            if response.status_code not in _REDIRECTS or not location:
+            if not location:
                 return response
             target = urljoin(url, location)
             response.close()
+            if origin is None:
+                origin = _origin(url)
             if _origin(target) != origin:
                 raise RedirectError(
                     f"the server redirected {call.operation} to another origin "

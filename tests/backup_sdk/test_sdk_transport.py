@@ -401,3 +401,45 @@ def test_retry_budget_stops_retry_storms(echo: EchoSimulator) -> None:
     with pytest.raises(e.ServerError):
         post(unlimited, idempotent=True)
     assert len(echo.received("/op")) == 7 + 2
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"Username": "admin", "Note": "a b&c=d/é", "Empty": ""},
+        {"Count": 3, "Tags": ["x", "y"], "Skipped": None, "Name": "n"},  # left to requests
+    ],
+)
+def test_a_form_goes_out_exactly_as_requests_encodes_it(
+    echo: EchoSimulator, form: dict[str, Any]
+) -> None:
+    t = make(echo, [])
+    body = t.request("POST", "/form", operation="Form", data=form, handler=json_handler)
+    expected = requests.Request("POST", echo.url, data=form).prepare()
+    assert body["body"] == expected.body
+    assert body["headers"]["content-type"] == "application/x-www-form-urlencoded"
+    assert body["headers"]["content-length"] == str(len(str(expected.body)))
+
+
+def test_a_form_keeps_a_content_type_given_by_the_call_client_or_session(
+    echo: EchoSimulator,
+) -> None:
+    form = {"a": "1"}
+    t = make(echo, [])
+    body = t.request(
+        "POST",
+        "/f",
+        operation="F",
+        data=form,
+        headers={"content-TYPE": "text/x"},
+        handler=json_handler,
+    )
+    assert (body["body"], body["headers"]["content-type"]) == ("a=1", "text/x")
+    t = make(echo, [], headers={"Content-Type": "text/y"})
+    body = t.request("POST", "/f", operation="F", data=form, handler=json_handler)
+    assert (body["body"], body["headers"]["content-type"]) == ("a=1", "text/y")
+    session = requests.Session()
+    session.headers["Content-Type"] = "text/z"
+    t = make(echo, [], session=session)
+    body = t.request("POST", "/f", operation="F", data=form, handler=json_handler)
+    assert (body["body"], body["headers"]["content-type"]) == ("a=1", "text/z")
