@@ -17,14 +17,16 @@ are still importable from this module.
 
 from __future__ import annotations
 
+import json as _json
 import logging
 import platform
 import random
+import re
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any, Final, TypeVar, cast, overload
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import quote_plus, urljoin, urlsplit
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
@@ -92,6 +94,7 @@ _insecure_warned: set[str] = set()
 _DEFAULT_TIMEOUT: Final = Timeout()
 _PLAIN: Final = (str, bytes, dict)
 _FORM_TYPE: Final = "application/x-www-form-urlencoded"
+_SIMPLEJSON: Final = bool(getattr(requests.compat, "has_simplejson", False))
 
 
 def user_agent(package: str) -> str:
@@ -127,14 +130,15 @@ class _Body:
     """The request body as given, as sent (a form of strings encoded here, as ``requests``
     would), and how to send it again after a failed attempt."""
 
-    __slots__ = ("data", "files", "json", "wire")
+    __slots__ = ("data", "files", "json", "wire", "wire_json")
 
     def __init__(self, json: Any = None, data: Any = None, files: Any = None) -> None:
         self.json = json
         self.data = data
         self.files = files
-        #: what is passed to ``requests`` as ``data``
+        #: what is passed to ``requests`` as ``data`` and ``json``
         self.wire = data
+        self.wire_json = json
 
     def rewinder(self) -> Callable[[], bool] | None:
         """A function that rewinds streams in the body (False when one cannot), or None
@@ -171,12 +175,25 @@ class _Body:
 
 def _encode_form(data: dict[Any, Any]) -> str | None:
     """A form of string keys and values encoded exactly as ``requests`` encodes it (None
-    for anything else, which is left to ``requests``): its encoder makes several slow
-    protocol checks per call."""
+    for anything else, which is left to ``requests``, whose encoder makes several slow
+    protocol checks per call)."""
+    pairs = []
     for key, value in data.items():
         if type(key) is not str or type(value) is not str:
             return None
-    return urlencode(data)
+        pairs.append(f"{_quote_plus(key)}={_quote_plus(value)}")
+    return "&".join(pairs)
+
+
+def _quote_plus(text: str) -> str:
+    """``urllib.parse.quote_plus``, without its work for text that needs no quoting."""
+    return text if _UNQUOTED.fullmatch(text) else quote_plus(text)
+
+
+#: what ``quote_plus`` leaves as it is (its always-safe ASCII characters)
+_UNQUOTED: Final = re.compile(r"[A-Za-z0-9_.~\-]*")
+#: ``json.dumps(value, allow_nan=False)``, as ``requests`` encodes a JSON body
+_JSON_ENCODER: Final = _json.JSONEncoder(allow_nan=False)
 
 
 def _file_objects(files: Any) -> list[Any]:
@@ -304,6 +321,29 @@ class Transport:
             clone.deadline = check_deadline(deadline)
         return clone
 
+    def _encode_body(
+        self, body: _Body, merged: dict[str, str], headers: Mapping[str, str] | None
+    ) -> dict[str, str]:
+        """Encode a JSON body or a form of strings here, exactly as ``requests`` would (its
+        encoders cost more); return the headers to send."""
+        if body.files is not None:
+            return merged
+        if body.data is None and body.json is not None:
+            if _SIMPLEJSON or self._sets_content_type(headers):
+                return merged
+            try:
+                encoded = _JSON_ENCODER.encode(body.json).encode("utf-8")
+            except (TypeError, ValueError, RecursionError):
+                return merged  # requests raises its own error for it
+            body.wire, body.wire_json = encoded, None
+            return {**merged, "Content-Type": "application/json"}
+        if type(body.data) is dict and body.data and not self._sets_content_type(headers):
+            form = _encode_form(body.data)
+            if form is not None:
+                body.wire = form
+                return {**merged, "Content-Type": _FORM_TYPE}
+        return merged
+
     def _sets_content_type(self, headers: Mapping[str, str] | None) -> bool:
         """True when the call's, the client's or the session's headers name a Content-Type."""
         if headers and any(name.lower() == "content-type" for name in headers):
@@ -401,12 +441,7 @@ class Transport:
         if headers:
             merged_headers.update(headers)
         body = _Body(json, data, files)
-        sent_headers = merged_headers
-        if type(data) is dict and data and files is None and not self._sets_content_type(headers):
-            form = _encode_form(data)
-            if form is not None:
-                body.wire = form
-                sent_headers = {**merged_headers, "Content-Type": _FORM_TYPE}
+        sent_headers = self._encode_body(body, merged_headers, headers)
         rewind = body.rewinder()
         parse = handler or default_handler
         policy = self.retry
@@ -563,7 +598,7 @@ class Transport:
                 method,
                 url,
                 params=params,
-                json=body.json,
+                json=body.wire_json,
                 data=body.wire,
                 files=body.files,
                 headers=headers,

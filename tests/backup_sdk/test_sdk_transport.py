@@ -443,3 +443,29 @@ def test_a_form_keeps_a_content_type_given_by_the_call_client_or_session(
     t = make(echo, [], session=session)
     body = t.request("POST", "/f", operation="F", data=form, handler=json_handler)
     assert (body["body"], body["headers"]["content-type"]) == ("a=1", "text/z")
+
+
+def test_a_json_body_goes_out_exactly_as_requests_encodes_it(echo: EchoSimulator) -> None:
+    value = {"jsonrpc": "2.0", "params": {"name": "é ☃", "n": [1, 2.5, None, True]}}
+    seen: list[Any] = []
+    t = make(echo, [], hooks=Hooks(on_response=[seen.append]))
+    answer = t.request("POST", "/j", operation="J", json=value, handler=json_handler)
+    expected = requests.Request("POST", echo.url, json=value).prepare()
+    sent = echo.received("/j")[-1]
+    assert sent.body == expected.body
+    assert sent.headers["content-type"] == "application/json"
+    assert answer["body"] == value
+    body = t.request(
+        "POST", "/j", operation="J", json=value, headers={"Content-Type": "application/x-j"}
+    )
+    assert echo.received("/j")[-1].headers["content-type"] == "application/x-j"
+    assert body.status_code == 200
+
+
+def test_a_json_body_requests_cannot_encode_fails_as_before(echo: EchoSimulator) -> None:
+    t = make(echo, [])
+    with pytest.raises(e.TransportError, match="request failed"):
+        t.request("POST", "/j", operation="J", json={"x": float("nan")})
+    with pytest.raises(TypeError):
+        t.request("POST", "/j", operation="J", json={"x": object()})
+    assert echo.received("/j") == []
