@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -376,15 +375,26 @@ class Secret:
     ``get_secret_value()`` returns the real value. Equality compares the real values.
     """
 
-    __slots__ = ("__weakref__", "_value")
+    __slots__ = ("__weakref__", "_pinned", "_value")
 
     def __init__(self, value: str | Secret) -> None:
         raw = value.get_secret_value() if isinstance(value, Secret) else value
         if not isinstance(raw, str):
             raise TypeError("Secret takes a str")
         self._value = raw
+        self._pinned = False
         _pin(raw)
-        weakref.finalize(self, _unpin, raw)
+        self._pinned = True
+
+    def __del__(self) -> None:
+        # unpinned when the Secret goes (cheaper than a weakref.finalize per Secret: Cove
+        # makes one per call); an interrupted __init__ pinned nothing
+        try:
+            pinned = self._pinned
+        except AttributeError:
+            return
+        if pinned:
+            _unpin(self._value)
 
     def get_secret_value(self) -> str:
         """The real secret. Do not log it."""

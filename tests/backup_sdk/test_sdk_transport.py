@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import requests
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backup_sdk import errors as e
 from backup_sdk.client import BaseClient
@@ -22,6 +24,7 @@ from backup_sdk.transport import (
     RetryPolicy,
     Timeout,
     Transport,
+    _encode_form,
     json_handler,
     parse_json,
     parse_retry_after,
@@ -469,3 +472,13 @@ def test_a_json_body_requests_cannot_encode_fails_as_before(echo: EchoSimulator)
     with pytest.raises(TypeError):
         t.request("POST", "/j", operation="J", json={"x": object()})
     assert echo.received("/j") == []
+
+
+_FORM_TEXT = st.text(alphabet=st.sampled_from("aZ09_.~-+ &=%é\x00/?#"), max_size=6) | st.text(
+    max_size=6
+)
+
+
+@given(st.dictionaries(_FORM_TEXT, _FORM_TEXT, min_size=1, max_size=5))
+def test_the_form_encoder_agrees_with_requests(form: dict[str, str]) -> None:
+    assert _encode_form(form) == requests.Request("POST", "http://h/", data=form).prepare().body
