@@ -158,6 +158,8 @@ class CredentialStore(Generic[V]):
         #: successful logins so far.
         self.logins = 0
         self._cond = threading.Condition(threading.RLock())
+        #: threads waiting on ``_cond`` (changed with it held): nobody waiting, no notify
+        self._waiting = 0
         self._state: _State[V] | None = None
         self._generation = 0
         self._seq = itertools.count(1)
@@ -204,13 +206,13 @@ class CredentialStore(Generic[V]):
             self._state = _State(
                 issued.value, self._generation, next(self._seq), renew_at, expires_at
             )
-            self._cond.notify_all()
+            self._notify()
 
     def forget(self) -> None:
         """Drop the current credential (after a logout); the next call logs in again."""
         with self._cond:
             self._state = None
-            self._cond.notify_all()
+            self._notify()
 
     def call(self, send: Callable[[Lease[V]], T]) -> T:
         """Run ``send`` with the current credential; after a rejection, renew (if nobody
@@ -246,6 +248,19 @@ class CredentialStore(Generic[V]):
 
     # -- internals -------------------------------------------------------------------------
 
+    def _wait(self, timeout: float) -> None:
+        """``_cond.wait``, counted (call with ``_cond`` held)."""
+        self._waiting += 1
+        try:
+            self._cond.wait(timeout=timeout)
+        finally:
+            self._waiting -= 1
+
+    def _notify(self) -> None:
+        """Wake every waiting thread (call with ``_cond`` held)."""
+        if self._waiting:
+            self._cond.notify_all()
+
     def _acquire(self) -> Lease[V]:
         exclusive = self._exclusive
         if exclusive:
@@ -255,7 +270,7 @@ class CredentialStore(Generic[V]):
                 if exclusive:
                     # calls sent before serialising began must land first
                     while self._shared:
-                        self._cond.wait(timeout=1.0)
+                        self._wait(1.0)
                 state = self._usable_state()
                 seq = next(self._seq)
                 self._in_flight[state.generation] = self._in_flight.get(state.generation, 0) + 1
@@ -277,7 +292,7 @@ class CredentialStore(Generic[V]):
             if state is None:
                 return self._login_locked("first use")
             if self._doubt and state is self._state:
-                self._cond.wait(timeout=1.0)
+                self._wait(1.0)
                 continue
             now = self.clock()
             if state.expires_at is not None and now >= state.expires_at:
@@ -298,19 +313,19 @@ class CredentialStore(Generic[V]):
             return state
 
     def _release(self, lease: Lease[V], *, ok: bool) -> None:
+        generation = lease.generation
         with self._cond:
-            left = self._in_flight.get(lease.generation, 1) - 1
+            in_flight = self._in_flight
+            left = in_flight.get(generation, 1) - 1
             if left:
-                self._in_flight[lease.generation] = left
+                in_flight[generation] = left
             else:
-                self._in_flight.pop(lease.generation, None)
-            if ok:
-                self._last_ok[lease.generation] = max(
-                    self._last_ok.get(lease.generation, 0), lease.seq
-                )
+                in_flight.pop(generation, None)
+            if ok and self._last_ok.get(generation, 0) < lease.seq:
+                self._last_ok[generation] = lease.seq
             if not lease.exclusive:
                 self._shared -= 1
-            self._cond.notify_all()
+            self._notify()
         if lease.exclusive:
             self._one_at_a_time.release()
 
@@ -346,7 +361,7 @@ class CredentialStore(Generic[V]):
                 del alternates[:-_MAX_ALTERNATES]
             offered.seq = lease.seq
             self._state = offered
-            self._cond.notify_all()
+            self._notify()
 
     def _recover(self, lease: Lease[V], *, may_log_in: bool = True) -> str:
         """After ``lease`` was rejected, make sure the next attempt has usable credentials.
@@ -374,10 +389,10 @@ class CredentialStore(Generic[V]):
                         and self._state is state
                         and self.clock() < waited_until
                     ):
-                        self._cond.wait(timeout=1.0)
+                        self._wait(1.0)
                 finally:
                     self._doubt -= 1
-                    self._cond.notify_all()
+                    self._notify()
                 state = self._state
                 if state is None or state.generation != lease.generation:
                     return "replaced"
@@ -398,7 +413,7 @@ class CredentialStore(Generic[V]):
                     alternate.seq = next(self._seq)
                     self._state = alternate
                     self._serialise()
-                    self._cond.notify_all()
+                    self._notify()
                     return "superseded"
             if not may_log_in:
                 return "exhausted"
@@ -435,7 +450,7 @@ class CredentialStore(Generic[V]):
         state = _State(issued.value, generation, next(self._seq), renew_at, expires_at)
         self._state = state
         self.logins += 1
-        self._cond.notify_all()
+        self._notify()
         log.debug("%s: logged in (%s), generation %d", self.vendor, reason, generation)
         self._fire(LoginEvent(self.vendor, reason, generation, self.clock() - started))
         return state

@@ -17,10 +17,10 @@ go through this module.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -94,12 +94,35 @@ _pinned: dict[str, int] = {}
 _known_lock = threading.RLock()
 _ordered: tuple[str, ...] | None = None
 
+# What :func:`redact_url` needs to tell whether a result it cached still holds: a count of
+# changes to the scrubbed values (removals too), the values added lately (in order; the
+# first ``_added_base`` of all additions were dropped) and a count of key registrations.
+_MAX_ADDED: Final = 1024
+_changes = 0
+_added: list[str] = []
+_added_base = 0
+_keys_changes = 0
+
+
+def _note_change(added: str | None = None) -> None:
+    """Record a change of the scrubbed values (call with ``_known_lock`` held)."""
+    global _ordered, _changes, _added_base
+    _ordered = None
+    _changes += 1
+    if added is not None:
+        _added.append(added)
+        if len(_added) > _MAX_ADDED:
+            del _added[: _MAX_ADDED // 2]
+            _added_base += _MAX_ADDED // 2
+
 
 def register_secret_keys(names: Iterable[str]) -> None:
     """Declare more field, header or parameter names whose values are secret (any case;
     ``_`` and ``-`` are ignored)."""
+    global _keys_changes
     with _registered_lock:
         _registered.update(_norm(n) for n in names if isinstance(n, str) and n)
+        _keys_changes += 1
 
 
 def is_secret_key(name: str) -> bool:
@@ -115,7 +138,6 @@ def remember_secret(value: str | Secret | None) -> None:
     bounded). Values held in a :class:`Secret` are kept for as long as the ``Secret`` lives,
     however many others come and go. Values shorter than 4 characters are ignored.
     """
-    global _ordered
     if isinstance(value, Secret):
         value = value.get_secret_value()
     if not isinstance(value, str) or len(value) < _MIN_SECRET_LEN:
@@ -127,38 +149,35 @@ def remember_secret(value: str | Secret | None) -> None:
         _known[value] = None
         while len(_known) > _MAX_REMEMBERED:
             _known.popitem(last=False)
-        _ordered = None
+        _note_change(value)
 
 
 def _pin(value: str) -> None:
-    global _ordered
     if len(value) < _MIN_SECRET_LEN:
         return
     with _known_lock:
         count = _pinned.get(value, 0)
         _pinned[value] = count + 1
         if not count and value not in _known:
-            _ordered = None
+            _note_change(value)
 
 
 def _unpin(value: str) -> None:
-    global _ordered
     with _known_lock:
         count = _pinned.get(value, 0) - 1
         if count > 0:
             _pinned[value] = count
         elif value in _pinned:
             del _pinned[value]
-            _ordered = None
+            _note_change()
 
 
 def forget_secrets() -> None:
     """Drop every remembered secret value (tests use this to start clean); values held by
     live :class:`Secret` objects stay."""
-    global _ordered
     with _known_lock:
         _known.clear()
-        _ordered = None
+        _note_change()
 
 
 def _secret_values() -> tuple[str, ...]:
@@ -259,16 +278,55 @@ def redact_form(text: str | bytes) -> str:
     return urlencode(cleaned, safe="<>")
 
 
+#: ``url -> (result, key registrations, value changes, additions seen, plain)`` of
+#: :func:`redact_url`; ``plain`` is the URL it scrubbed when no secret value was in it.
+_URL_CACHE_SIZE: Final = 512
+_url_cache: dict[str, tuple[str, int, int, int, str | None]] = {}
+
+
 def redact_url(url: str) -> str:
-    """Scrub user-info and secret query parameters from a URL."""
+    """Scrub user-info and secret query parameters from a URL.
+
+    The result is cached per URL until the secret keys or values change; a URL without a
+    query, user-info or any secret value in it is only checked against the values added
+    since (a client's URLs are redacted once, however often its visa rotates).
+    """
     if not url:
         return url
+    entry = _url_cache.get(url)
+    if entry is not None and entry[1] == _keys_changes:
+        if entry[2] == _changes:
+            return entry[0]
+        plain = entry[4]
+        if plain is not None:
+            with _known_lock:
+                start = entry[3] - _added_base
+                if start >= 0 and not any(value in plain for value in _added[start:]):
+                    seen = _added_base + len(_added)
+                    _url_cache[url] = (entry[0], entry[1], _changes, seen, plain)
+                    return entry[0]
+    with _known_lock:  # the state the result is computed from, before computing it
+        keys, changes, seen = _keys_changes, _changes, _added_base + len(_added)
+    result, plain = _scrub_url(url)
+    if plain is not None and any(value in plain for value in _secret_values()):
+        plain = None
+    if len(_url_cache) >= _URL_CACHE_SIZE:
+        _url_cache.clear()
+    _url_cache[url] = (result, keys, changes, seen, plain)
+    return result
+
+
+def _scrub_url(url: str) -> tuple[str, str | None]:
+    """:func:`redact_url` uncached, and the text it scrubbed by value when that was the
+    only text (no query, no user-info)."""
     parts = urlsplit(url)
     netloc = parts.netloc
     if "@" in netloc:
         netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
     query = redact_form(parts.query) if parts.query else ""
-    return redact_text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+    whole = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    plain = whole if not parts.query and netloc == parts.netloc else None
+    return redact_text(whole), plain
 
 
 def _looks_like_json(text: str) -> bool:
@@ -318,15 +376,27 @@ class Secret:
     ``get_secret_value()`` returns the real value. Equality compares the real values.
     """
 
-    __slots__ = ("__weakref__", "_value")
+    __slots__ = ("__weakref__", "_pinned", "_value")
 
     def __init__(self, value: str | Secret) -> None:
         raw = value.get_secret_value() if isinstance(value, Secret) else value
         if not isinstance(raw, str):
             raise TypeError("Secret takes a str")
         self._value = raw
+        self._pinned = False
         _pin(raw)
-        weakref.finalize(self, _unpin, raw)
+        self._pinned = True
+
+    def __del__(self) -> None:
+        # unpinned when the Secret goes (cheaper than a weakref.finalize per Secret: Cove
+        # makes one per call); an interrupted __init__ pinned nothing
+        try:
+            pinned = self._pinned
+        except AttributeError:
+            return
+        if pinned:
+            with contextlib.suppress(Exception):  # at interpreter exit, say
+                _unpin(self._value)
 
     def get_secret_value(self) -> str:
         """The real secret. Do not log it."""

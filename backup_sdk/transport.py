@@ -17,16 +17,17 @@ are still importable from this module.
 
 from __future__ import annotations
 
+import json as _json
 import logging
 import platform
 import random
+import re
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any, Final, TypeVar, cast, overload
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote_plus, urljoin, urlsplit
 
-import attrs
 import requests
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
@@ -91,6 +92,9 @@ _MAX_REDIRECTS: Final = 5
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _insecure_warned: set[str] = set()
 _DEFAULT_TIMEOUT: Final = Timeout()
+_PLAIN: Final = (str, bytes, dict)
+_FORM_TYPE: Final = "application/x-www-form-urlencoded"
+_SIMPLEJSON: Final = bool(getattr(requests.compat, "has_simplejson", False))
 
 
 def user_agent(package: str) -> str:
@@ -122,17 +126,25 @@ def _check_verify(verify: Any) -> bool | str:
     )
 
 
-@attrs.frozen
 class _Body:
-    """The request body, and how to send it again after a failed attempt."""
+    """The request body as given, as sent (a form of strings encoded here, as ``requests``
+    would), and how to send it again after a failed attempt."""
 
-    json: Any = None
-    data: Any = None
-    files: Any = None
+    __slots__ = ("data", "files", "json", "wire", "wire_json")
+
+    def __init__(self, json: Any = None, data: Any = None, files: Any = None) -> None:
+        self.json = json
+        self.data = data
+        self.files = files
+        #: what is passed to ``requests`` as ``data`` and ``json``
+        self.wire = data
+        self.wire_json = json
 
     def rewinder(self) -> Callable[[], bool] | None:
         """A function that rewinds streams in the body (False when one cannot), or None
         when the body is plain data that can simply be sent again."""
+        if self.files is None and (self.data is None or type(self.data) in _PLAIN):
+            return None
         streams: list[IO[Any]] = []
         for value in (self.data, *(_file_objects(self.files))):
             if value is not None and hasattr(value, "read"):
@@ -159,6 +171,26 @@ class _Body:
             return True
 
         return rewind
+
+
+def _encode_form(data: dict[Any, Any]) -> str | None:
+    """A form of string keys and values encoded exactly as ``requests`` encodes it (None
+    for anything else, which is left to ``requests``, whose encoder makes several slow
+    protocol checks per call)."""
+    keys, values = list(data), list(data.values())
+    if {*map(type, keys), *map(type, values)} != _ONLY_STR:
+        return None
+    joined = "\0".join(keys + values)
+    if _UNQUOTED.fullmatch(joined) and joined.count("\0") == 2 * len(keys) - 1:
+        return "&".join(map("=".join, data.items()))  # nothing to quote: the common case
+    return "&".join(f"{quote_plus(key)}={quote_plus(value)}" for key, value in data.items())
+
+
+_ONLY_STR: Final = {str}
+#: what ``quote_plus`` leaves as it is (its always-safe ASCII characters; NUL separates)
+_UNQUOTED: Final = re.compile(r"[A-Za-z0-9_.~\-\0]*")
+#: ``json.dumps(value, allow_nan=False)``, as ``requests`` encodes a JSON body
+_JSON_ENCODER: Final = _json.JSONEncoder(allow_nan=False)
 
 
 def _file_objects(files: Any) -> list[Any]:
@@ -286,6 +318,37 @@ class Transport:
             clone.deadline = check_deadline(deadline)
         return clone
 
+    def _encode_body(
+        self, body: _Body, merged: dict[str, str], headers: Mapping[str, str] | None
+    ) -> dict[str, str]:
+        """Encode a JSON body or a form of strings here, exactly as ``requests`` would (its
+        encoders cost more); return the headers to send."""
+        if body.files is not None:
+            return merged
+        if body.data is None and body.json is not None:
+            if _SIMPLEJSON or self._sets_content_type(headers):
+                return merged
+            try:
+                encoded = _JSON_ENCODER.encode(body.json).encode("utf-8")
+            except (TypeError, ValueError, RecursionError):
+                return merged  # requests raises its own error for it
+            body.wire, body.wire_json = encoded, None
+            return {**merged, "Content-Type": "application/json"}
+        if type(body.data) is dict and body.data and not self._sets_content_type(headers):
+            form = _encode_form(body.data)
+            if form is not None:
+                body.wire = form
+                return {**merged, "Content-Type": _FORM_TYPE}
+        return merged
+
+    def _sets_content_type(self, headers: Mapping[str, str] | None) -> bool:
+        """True when the call's, the client's or the session's headers name a Content-Type."""
+        if headers and any(name.lower() == "content-type" for name in headers):
+            return True
+        if any(name.lower() == "content-type" for name in self.headers):
+            return True
+        return "content-type" in self.session.headers
+
     def url_for(self, path_or_url: str) -> str:
         if path_or_url.startswith(("http://", "https://")):
             return path_or_url
@@ -374,7 +437,8 @@ class Transport:
         merged_headers = dict(self.headers)
         if headers:
             merged_headers.update(headers)
-        body = _Body(json=json, data=data, files=files)
+        body = _Body(json, data, files)
+        sent_headers = self._encode_body(body, merged_headers, headers)
         rewind = body.rewinder()
         parse = handler or default_handler
         policy = self.retry
@@ -395,7 +459,7 @@ class Transport:
             attempt_started = self.clock()
             timeouts = per_attempt if remaining is None else per_attempt.capped(remaining)
             response, outcome, result = self._attempt(
-                call, url, params, body, merged_headers, timeouts, remaining, stream, parse, limit
+                call, url, params, body, sent_headers, timeouts, remaining, stream, parse, limit
             )
             if outcome is None:
                 self._fire_response(call, attempt, response, attempt_started, None, False)
@@ -524,15 +588,15 @@ class Transport:
         headers: dict[str, str],
         timeouts: Timeout,
     ) -> requests.Response:
-        origin = _origin(url)
+        origin: tuple[str, str, int | None] | None = None  # worked out on a redirect
         method = call.method
         for _ in range(_MAX_REDIRECTS + 1):
             response = self.session.request(
                 method,
                 url,
                 params=params,
-                json=body.json,
-                data=body.data,
+                json=body.wire_json,
+                data=body.wire,
                 files=body.files,
                 headers=headers,
                 timeout=timeouts.as_requests(),
@@ -542,11 +606,15 @@ class Transport:
                 proxies=self.proxies,
                 allow_redirects=False,
             )
+            if response.status_code not in _REDIRECTS:
+                return response
             location = response.headers.get("Location")
-            if response.status_code not in _REDIRECTS or not location:
+            if not location:
                 return response
             target = urljoin(url, location)
             response.close()
+            if origin is None:
+                origin = _origin(url)
             if _origin(target) != origin:
                 raise RedirectError(
                     f"the server redirected {call.operation} to another origin "

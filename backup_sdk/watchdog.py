@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import os
 import socket
 import threading
 import time
@@ -37,22 +38,26 @@ class _Scheduler:
         self._heap: list[tuple[float, int, Watchdog]] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
+        self._pid = 0
 
     def arm(self, watchdog: Watchdog, deadline: float) -> None:
         with self._cond:
-            if len(self._heap) > 1024:
+            heap = self._heap
+            if len(heap) > 1024:
                 # most entries belong to calls that finished long before their deadline
-                live = [entry for entry in self._heap if not entry[2].disarmed]
-                if len(live) * 4 < len(self._heap):
+                live = [entry for entry in heap if not entry[2].disarmed]
+                if len(live) * 4 < len(heap):
                     heapq.heapify(live)
-                    self._heap = live
-            heapq.heappush(self._heap, (deadline, next(self._order), watchdog))
-            if self._thread is None or not self._thread.is_alive():
+                    self._heap = heap = live
+            heapq.heappush(heap, (deadline, next(self._order), watchdog))
+            # the thread never ends but with the process; a forked child starts its own
+            if self._thread is None or self._pid != os.getpid():
+                self._pid = os.getpid()
                 self._thread = threading.Thread(
                     target=self._run, name="backup-sdk-watchdog", daemon=True
                 )
                 self._thread.start()
-            elif self._heap[0][2] is watchdog:
+            elif heap[0][2] is watchdog:
                 self._cond.notify()
 
     def _run(self) -> None:
@@ -69,7 +74,9 @@ class _Scheduler:
                     self._cond.wait(timeout=delay)
                     continue
                 heapq.heappop(self._heap)
-            watchdog._fire()
+            # one connection that cannot be cut must not stop the watchdog of every other call
+            with contextlib.suppress(Exception):
+                watchdog._fire()
 
 
 _scheduler = _Scheduler()

@@ -9,6 +9,7 @@ earlier) are treated as always present, since the SDK has no facts about older s
 
 from __future__ import annotations
 
+import functools
 import re
 
 from comet_sdk._generated import BASELINE, LATEST
@@ -60,8 +61,10 @@ def is_newer(required: str, server: str) -> bool:
 _BASELINE_KEY = parse_version(BASELINE)
 
 
+@functools.lru_cache(maxsize=256)
 def beyond_baseline(since: str) -> bool:
-    """True for a ``since`` later than the 20.9.12 baseline (only those are checked)."""
+    """True for a ``since`` later than the 20.9.12 baseline (only those are checked;
+    remembered per version string, as every call asks)."""
     return parse_version(since) > _BASELINE_KEY
 
 

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+import gc
 import json
 import pickle
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
-from hypothesis import given
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backup_sdk import redaction
 from backup_sdk.redaction import (
     REDACTED,
     Secret,
+    _scrub_url,
+    forget_secrets,
     is_secret_key,
     redact_body,
     redact_form,
@@ -17,6 +23,7 @@ from backup_sdk.redaction import (
     redact_json,
     redact_text,
     redact_url,
+    register_secret_keys,
     remember_secret,
 )
 
@@ -132,3 +139,83 @@ def test_remembered_values_are_bounded() -> None:
 def test_redact_json_never_raises_and_stays_json(value: object) -> None:
     out = redact_json(value)
     json.dumps(out)
+
+
+def test_a_cached_redacted_url_follows_the_secrets_learned_later() -> None:
+    url = "https://host/api/sess-key-0042/status"
+    assert redact_url(url) == url
+    remember_secret("sess-key-0042")
+    assert redact_url(url) == f"https://host/api/{REDACTED}/status"
+    forget_secrets()
+    assert redact_url(url) == url, "a forgotten value is shown again"
+    held = Secret("key-0042/st")
+    assert redact_url(url) == f"https://host/api/sess-{REDACTED}atus"
+    del held
+    gc.collect()
+    assert redact_url(url) == url
+
+
+@pytest.fixture
+def restore_keys() -> Iterator[None]:
+    """Keys registered by the test are unregistered after it."""
+    saved = set(redaction._registered)
+    yield
+    with redaction._registered_lock:
+        redaction._registered.clear()
+        redaction._registered.update(saved)
+    register_secret_keys([])  # counts as a change: cached results are dropped
+
+
+@pytest.mark.usefixtures("restore_keys")
+def test_a_cached_redacted_url_follows_the_secret_keys_registered_later() -> None:
+    url = "https://host/api?cachedsecretparam=zzzz&page=2"
+    assert "zzzz" in redact_url(url)
+    register_secret_keys(["cachedSecretParam"])
+    assert "zzzz" not in redact_url(url)
+    assert "page=2" in redact_url(url)
+
+
+def test_a_cached_redacted_url_survives_many_rotations() -> None:
+    url = "https://host/jsonapi"
+    assert redact_url(url) == url
+    for i in range(3000):  # more additions than the log keeps
+        remember_secret(f"visa-{i:06d}-rotating")
+        assert redact_url(url) == url
+    remember_secret("host/json")
+    assert redact_url(url) == f"https://{REDACTED}api"
+
+
+_URL_PARTS = st.sampled_from(["abcd", "wxyz", "host", "api/", "?p=", "&token=", "@", "#f", "1234"])
+
+
+@pytest.mark.usefixtures("restore_keys")
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["redact", "remember", "pin", "unpin", "forget", "register"]),
+            st.lists(_URL_PARTS, min_size=1, max_size=6).map("".join),
+        ),
+        max_size=30,
+    )
+)
+def test_redact_url_cached_equals_uncached(steps: list[tuple[str, str]]) -> None:
+    forget_secrets()
+    held: list[Secret] = []
+    urls = ["https://host/api/abcd", "https://u:p@host/wxyz?p=1234&token=abcd#f"]
+    for action, text in steps:
+        if action == "redact":
+            urls.append(f"https://{text}")
+        elif action == "remember":
+            remember_secret(text)
+        elif action == "pin":
+            held.append(Secret(text))
+        elif action == "unpin" and held:
+            held.pop(0)
+            gc.collect()
+        elif action == "forget":
+            forget_secrets()
+        elif action == "register":
+            register_secret_keys([text.strip("?&=@#/")])
+        for url in urls:
+            assert redact_url(url) == _scrub_url(url)[0], (url, action, text)

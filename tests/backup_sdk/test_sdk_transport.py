@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import requests
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backup_sdk import errors as e
 from backup_sdk.client import BaseClient
@@ -22,6 +24,7 @@ from backup_sdk.transport import (
     RetryPolicy,
     Timeout,
     Transport,
+    _encode_form,
     json_handler,
     parse_json,
     parse_retry_after,
@@ -401,3 +404,81 @@ def test_retry_budget_stops_retry_storms(echo: EchoSimulator) -> None:
     with pytest.raises(e.ServerError):
         post(unlimited, idempotent=True)
     assert len(echo.received("/op")) == 7 + 2
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"Username": "admin", "Note": "a b&c=d/é", "Empty": ""},
+        {"Count": 3, "Tags": ["x", "y"], "Skipped": None, "Name": "n"},  # left to requests
+    ],
+)
+def test_a_form_goes_out_exactly_as_requests_encodes_it(
+    echo: EchoSimulator, form: dict[str, Any]
+) -> None:
+    t = make(echo, [])
+    body = t.request("POST", "/form", operation="Form", data=form, handler=json_handler)
+    expected = requests.Request("POST", echo.url, data=form).prepare()
+    assert body["body"] == expected.body
+    assert body["headers"]["content-type"] == "application/x-www-form-urlencoded"
+    assert body["headers"]["content-length"] == str(len(str(expected.body)))
+
+
+def test_a_form_keeps_a_content_type_given_by_the_call_client_or_session(
+    echo: EchoSimulator,
+) -> None:
+    form = {"a": "1"}
+    t = make(echo, [])
+    body = t.request(
+        "POST",
+        "/f",
+        operation="F",
+        data=form,
+        headers={"content-TYPE": "text/x"},
+        handler=json_handler,
+    )
+    assert (body["body"], body["headers"]["content-type"]) == ("a=1", "text/x")
+    t = make(echo, [], headers={"Content-Type": "text/y"})
+    body = t.request("POST", "/f", operation="F", data=form, handler=json_handler)
+    assert (body["body"], body["headers"]["content-type"]) == ("a=1", "text/y")
+    session = requests.Session()
+    session.headers["Content-Type"] = "text/z"
+    t = make(echo, [], session=session)
+    body = t.request("POST", "/f", operation="F", data=form, handler=json_handler)
+    assert (body["body"], body["headers"]["content-type"]) == ("a=1", "text/z")
+
+
+def test_a_json_body_goes_out_exactly_as_requests_encodes_it(echo: EchoSimulator) -> None:
+    value = {"jsonrpc": "2.0", "params": {"name": "é ☃", "n": [1, 2.5, None, True]}}
+    seen: list[Any] = []
+    t = make(echo, [], hooks=Hooks(on_response=[seen.append]))
+    answer = t.request("POST", "/j", operation="J", json=value, handler=json_handler)
+    expected = requests.Request("POST", echo.url, json=value).prepare()
+    sent = echo.received("/j")[-1]
+    assert sent.body == expected.body
+    assert sent.headers["content-type"] == "application/json"
+    assert answer["body"] == value
+    body = t.request(
+        "POST", "/j", operation="J", json=value, headers={"Content-Type": "application/x-j"}
+    )
+    assert echo.received("/j")[-1].headers["content-type"] == "application/x-j"
+    assert body.status_code == 200
+
+
+def test_a_json_body_requests_cannot_encode_fails_as_before(echo: EchoSimulator) -> None:
+    t = make(echo, [])
+    with pytest.raises(e.TransportError, match="request failed"):
+        t.request("POST", "/j", operation="J", json={"x": float("nan")})
+    with pytest.raises(TypeError):
+        t.request("POST", "/j", operation="J", json={"x": object()})
+    assert echo.received("/j") == []
+
+
+_FORM_TEXT = st.text(alphabet=st.sampled_from("aZ09_.~-+ &=%é\x00/?#"), max_size=6) | st.text(
+    max_size=6
+)
+
+
+@given(st.dictionaries(_FORM_TEXT, _FORM_TEXT, min_size=1, max_size=5))
+def test_the_form_encoder_agrees_with_requests(form: dict[str, str]) -> None:
+    assert _encode_form(form) == requests.Request("POST", "http://h/", data=form).prepare().body
