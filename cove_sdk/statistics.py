@@ -208,7 +208,7 @@ class StatisticsRow:
             return value
         try:
             return int(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a float infinity
             try:
                 number = float(value)  # type: ignore[arg-type]
             except (TypeError, ValueError):
