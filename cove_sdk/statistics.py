@@ -359,7 +359,11 @@ class StatisticsRow:
     @property
     def total(self) -> DataSourceStats:
         """The ``D9`` "Total" view (newest results across the device's sources)."""
-        return DataSourceStats(self, TOTAL)
+        stats: DataSourceStats = _new_stats(DataSourceStats)  # __init__, without its call
+        stats._row = self
+        stats.source = TOTAL
+        stats._codes = _TOTAL_CODES
+        return stats
 
     def per_source(self) -> dict[str, DataSourceStats]:
         """A view per active data source (``I78``), keyed by ``D`` code."""
@@ -371,6 +375,8 @@ class StatisticsRow:
 
 
 _MISSING: Any = object()
+_new_row: Callable[[type[StatisticsRow]], Any] = object.__new__
+_new_stats: Callable[[type[DataSourceStats]], Any] = object.__new__
 #: Status text as received -> the member ``SessionStatus(text)`` gives (unknown codes'
 #: pseudo-members included: the enum keeps one per value); bounded, not an LRU.
 _STATUS_OF_TEXT: dict[str, SessionStatus] = {}
@@ -435,6 +441,9 @@ def _field_codes(number: int) -> tuple[str, ...]:
     if len(_FIELD_CODES) < 256:
         _FIELD_CODES[number] = codes
     return codes
+
+
+_TOTAL_CODES = _field_codes(TOTAL.number)
 
 
 class DataSourceStats:
@@ -763,6 +772,7 @@ def _fast_rows(rows: list[Any]) -> list[StatisticsRow]:
     row_keys = _ROW_KEYS
     layout: _Layout | None = None
     mergers = _MERGERS
+    new_row = _new_row
     for index, item in enumerate(rows):
         if type(item) is dict:
             account = item.get("AccountId")
@@ -781,17 +791,18 @@ def _fast_rows(rows: list[Any]) -> list[StatisticsRow]:
                 except (TypeError, ValueError):
                     pass  # _row decodes the row as dict.update reads it, or raises
                 else:
-                    row = StatisticsRow(
-                        account,
-                        partner or 0,
-                        [AccountFlag(str(v)) for v in flags] if flags else [],
-                        raw,
-                        None
-                        if item.keys() <= row_keys
-                        else {k: v for k, v in item.items() if k not in row_keys},
-                    )
                     if layout is None:
                         layout = _Layout(raw)
+                    row = new_row(StatisticsRow)  # what __init__ does, without its call
+                    row.account_id = account
+                    row.partner_id = partner or 0
+                    row.flags = [AccountFlag(str(v)) for v in flags] if flags else []
+                    row.raw = raw
+                    row.extra_fields = (
+                        {}
+                        if item.keys() <= row_keys
+                        else {k: v for k, v in item.items() if k not in row_keys}
+                    )
                     row._canon = layout
                     append(row)
                     continue
