@@ -372,3 +372,13 @@ def test_active_source_parses_are_cached_but_lists_are_fresh() -> None:
     again = parse_active_sources("D01D02D13")
     assert [d.code for d in again.sources] == ["D1", "D2"] and again.unknown == ["D13"]
     assert _parse_active_text("D01D02D13") == _parse_active_text.__wrapped__("D01D02D13")
+
+
+def test_a_page_pickles_with_its_rows_and_totals() -> None:
+    page = decode_page(
+        [{"AccountId": i, "Settings": [{"D09F00": "5"}, {"I1": f"pc-{i}"}]} for i in range(300)],
+        [{"COUNT(1)": "300"}],
+    )
+    back = pickle.loads(pickle.dumps(page))
+    assert [r.raw for r in back] == [r.raw for r in page] and back.totals == {"COUNT(1)": 300}
+    assert {r.total.last_status for r in back} == {SessionStatus.COMPLETED}
