@@ -642,6 +642,13 @@ def parse_active_sources(value: Any) -> ActiveSources:
         text = ",".join(str(v) for v in value if v is not None)
     else:
         text = str(value)
+    sources, unknown = _parse_active_text(text)
+    return ActiveSources(list(sources), list(unknown))
+
+
+@functools.lru_cache(maxsize=1_024)
+def _parse_active_text(text: str) -> tuple[tuple[DataSource, ...], tuple[str, ...]]:
+    """:func:`parse_active_sources` of a text, cached (a page repeats a few values)."""
     sources: list[DataSource] = []
     unknown: list[str] = []
 
@@ -668,7 +675,7 @@ def parse_active_sources(value: Any) -> ActiveSources:
         for letter in _SEPARATORS.sub("", text).upper():
             number = _LEGACY_SOURCE.get(letter)
             add(DATA_SOURCES.get(number) if number is not None else None, letter)
-    return ActiveSources(sources, unknown)
+    return tuple(sources), tuple(unknown)
 
 
 def parse_data_source_list(value: str | list[str] | None) -> list[DataSource]:

@@ -70,10 +70,19 @@ class SessionStatus(OpenIntEnum):
         """Did not back up what it should have (failed, aborted, interrupted, restarted,
         over quota, nothing selected, never started...). Unknown codes count as failures;
         ``NO_STATUS`` (no session yet) does not."""
-        return (
-            not (self.is_success or self.is_warning or self.is_running)
-            and self is not SessionStatus.NO_STATUS
-        )
+        return self not in _NOT_FAILURES
+
+
+#: The statuses ``is_failure`` is False for: success, warning, running, no status yet.
+_NOT_FAILURES = frozenset(
+    {
+        SessionStatus.COMPLETED,
+        SessionStatus.COMPLETED_WITH_ERRORS,
+        SessionStatus.IN_PROCESS,
+        SessionStatus.IN_PROGRESS_WITH_FAULTS,
+        SessionStatus.NO_STATUS,
+    }
+)
 
 
 class OSType(OpenIntEnum):
