@@ -356,6 +356,44 @@ def test_a_model_of_one_field_decodes_complete_and_partial_records() -> None:
 
 
 @model
+class Checked(WireModel):
+    count: int = attrs.field(
+        default=0, validator=attrs.validators.ge(0), metadata={"backup_sdk.wire": "Count"}
+    )
+
+
+POST_INITS: list[str] = []
+
+
+@model
+class Counted(WireModel):
+    name: str = wire("Name", default="")
+
+    def __attrs_post_init__(self) -> None:
+        POST_INITS.append(self.name)
+
+
+def test_a_complete_record_still_runs_validators_and_post_init() -> None:
+    """Only a plain attrs ``__init__`` is bypassed; one that checks or does more is called."""
+    conv = CONVERTERS["plain"]
+    assert conv.structure({"Count": 3}, Checked).count == 3
+    with pytest.raises(ResponseDecodeError):
+        conv.structure({"Count": -1}, Checked)
+    POST_INITS.clear()
+    conv.structure({"Name": "n", "Extra": 1}, Counted)
+    assert POST_INITS == ["n"]
+
+
+def test_a_complete_record_builds_the_object_init_would() -> None:
+    conv = CONVERTERS["plain"]
+    full = conv.unstructure(Shape(ident="i"))
+    built = conv.structure(full, Shape)
+    assert type(built) is Shape
+    assert built == Shape(ident="i") and built.extra_fields == {}
+    assert built.extra_fields is not conv.structure(full, Shape).extra_fields
+
+
+@model
 class Twice(WireModel):
     first: str = wire("Same", default="")
     second: str = wire("Same", default="")
