@@ -38,6 +38,7 @@ from comet_sdk.errors import (
     ResponseDecodeError,
     ServerError,
     ServerVersionError,
+    SessionKeyRefusedError,
     TransportError,
     ValidationError,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "ServerError",
     "ServerMetaVersionInfo",
     "ServerVersionError",
+    "SessionKeyRefusedError",
     "SessionKeyRegeneratedResponse",
     "Severity",
     "TransportError",

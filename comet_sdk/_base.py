@@ -26,7 +26,7 @@ import requests
 from backup_sdk._compat import Unpack
 from backup_sdk.auth import Lease
 from backup_sdk.client import BaseClient, ClientOptions, RawResponse
-from backup_sdk.errors import ResponseDecodeError, ValidationError
+from backup_sdk.errors import APIError, ResponseDecodeError, ValidationError
 from backup_sdk.handlers import iter_content, parse_json, raise_for_http_status
 from backup_sdk.hooks import CallInfo
 from backup_sdk.jsonutil import JSONError, loads
@@ -36,6 +36,7 @@ from comet_sdk import models as _models
 from comet_sdk._generated.operations import OPERATIONS
 from comet_sdk._operation import Operation
 from comet_sdk.errors import ServerVersionError, error_from_message, is_error_body
+from comet_sdk.session import SessionLogin
 from comet_sdk.versions import checked_items, too_new
 
 __all__ = ["CometClientBase"]
@@ -146,7 +147,16 @@ class CometClientBase(BaseClient):
             return self._send(operation, params, {}, replayable)
 
         def send(lease: Lease[Any]) -> Any:
-            return self._send(operation, params, self._auth_fields(lease.value), replayable)
+            try:
+                return self._send(operation, params, self._auth_fields(lease.value), replayable)
+            except APIError as exc:
+                strategy = self._credentials.strategy
+                if not isinstance(strategy, SessionLogin):
+                    raise
+                judged = strategy.judge(exc, lease.value)
+                if judged is exc:
+                    raise
+                raise judged from None
 
         return self._credentials.call(send)
 

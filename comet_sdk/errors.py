@@ -57,6 +57,7 @@ __all__ = [
     "ResponseDecodeError",
     "ServerError",
     "ServerVersionError",
+    "SessionKeyRefusedError",
     "TransportError",
     "ValidationError",
     "error_from_message",
@@ -93,6 +94,12 @@ class ServerVersionError(InvalidRequestError):
         details.setdefault("vendor", "comet")
         details.setdefault("retryable", False)
         super().__init__(message, **details)
+
+
+class SessionKeyRefusedError(AuthenticationError):
+    """A call made with a session key was refused (401/403) and so was a probe with the
+    same key: the key no longer works, whatever the message says. A client with a password
+    starts a new session and replays the call once; you see this only if that fails too."""
 
 
 TOTP_REQUIRED = "ERR_TOTP_REQUIRED"

@@ -10,10 +10,13 @@ Three ways to authenticate:
   started if a password was given).
 
 When is a refusal "the session key no longer works" and when "permission denied"? Comet
-answers both with ``Status`` 403 (or 401) and free text, so the SDK does not guess from the
+answers both with ``Status`` 403 (or 401) and free text, so the SDK never decides from the
 text: after a 401/403 to a call made with a session key it asks the server, with that same
-key, for ``AdminAccountProperties``. If that works, the key is fine and the refusal stands
-(a permission problem); if it is refused too, the key is renewed and the call replayed once.
+key, for ``AdminAccountProperties``. If that works, the key is fine and the refusal is a
+:class:`~backup_sdk.errors.PermissionDeniedError` (not renewed, not replayed); if it is
+refused too, the key no longer works: a :class:`~comet_sdk.errors.SessionKeyRefusedError`,
+after which the session is started again and the call replayed once. A probe that fails in
+another way (a dropped connection) leaves the refusal as it came.
 
 The user-web client (:class:`~comet_sdk.CometUserClient`) works the same way with
 ``UserWebSessionStart`` and a probe of ``UserWebGetUserProfileAndHash``.
@@ -26,8 +29,14 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from backup_sdk.auth import Issued
-from backup_sdk.errors import APIError, AuthenticationError, BackupSDKError
+from backup_sdk.errors import (
+    APIError,
+    AuthenticationError,
+    BackupSDKError,
+    PermissionDeniedError,
+)
 from backup_sdk.redaction import Secret, remember_secret
+from comet_sdk.errors import SessionKeyRefusedError
 
 __all__ = ["SessionLogin", "TotpSource"]
 
@@ -100,19 +109,40 @@ class SessionLogin:
         remember_secret(key)
         return Issued(Secret(key))
 
-    def is_rejected(self, error: BaseException, credential: Secret | None) -> bool:
-        """A 401/403 to a session-key call, when the same key is refused again on a probe."""
-        if credential is None or not isinstance(error, APIError):
-            return False
-        if error.code not in (401, 403) and error.status not in (401, 403):
-            return False
-        key: Secret = credential
-        if self._client._credentials.current is not key:
-            return True  # another thread already started a new session: replay with it
+    def judge(self, error: BaseException, credential: Secret | None) -> BaseException:
+        """What a refusal of a session-key call means, asked of the server with the same
+        key (see the module docstring): a :class:`PermissionDeniedError` when the key still
+        works, a :class:`SessionKeyRefusedError` when it is refused too, else ``error``."""
+        if credential is None or not _is_refusal(error):
+            return error
+        assert isinstance(error, APIError)
+        if self._client._credentials.current is not credential:
+            return error  # another thread already started a new session: replay with it
         try:
-            self._client._probe_session(key)
+            self._client._probe_session(credential)
         except APIError as probe_error:
-            return probe_error.code in (401, 403) or probe_error.status in (401, 403)
+            if not _is_refusal(probe_error):
+                return error
+            cls: type[APIError] = SessionKeyRefusedError
         except BackupSDKError:
+            return error
+        else:
+            cls = PermissionDeniedError
+        if type(error) is cls:
+            return error
+        state = {name: getattr(error, name, None) for name in error._fields}
+        return cls(error.message, **state)
+
+    def is_rejected(self, error: BaseException, credential: Secret | None) -> bool:
+        """The session key is no longer accepted: :meth:`judge` said so, or another thread
+        replaced the key while this call was refused."""
+        if credential is None or not _is_refusal(error):
             return False
-        return False
+        if isinstance(error, SessionKeyRefusedError):
+            return True
+        return self._client._credentials.current is not credential
+
+
+def _is_refusal(error: BaseException) -> bool:
+    """A 401/403, in Comet's ``Status`` or the HTTP status."""
+    return isinstance(error, APIError) and (error.code in (401, 403) or error.status in (401, 403))

@@ -545,13 +545,15 @@ class CoveClient(BaseClient):
         limit: int | None = None,
         concurrency: int = 1,
         selection_mode: str = "Merged",
+        strict_columns: bool = False,
         allow_legacy: bool = False,
     ) -> OffsetPaginator[StatisticsRow]:
         """All matching devices, fetched page by page as you iterate (constant memory).
 
         Iteration stops at the first short page. With ``concurrency`` > 1 that many pages
         are requested at once (pages are independent). ``.pages()`` yields whole pages;
-        ``.to_dataframe()`` needs ``backup-sdk[pandas]``.
+        ``.to_dataframe()`` needs ``backup-sdk[pandas]``. ``columns`` are checked as by
+        :meth:`enumerate_account_statistics` (``strict_columns``, ``allow_legacy``).
         """
 
         def fetch(offset: int, count: int) -> StatisticsPage:
@@ -563,6 +565,7 @@ class CoveClient(BaseClient):
                 filter=filter,
                 order_by=order_by,
                 selection_mode=selection_mode,
+                strict_columns=strict_columns,
                 allow_legacy=allow_legacy,
             )
 

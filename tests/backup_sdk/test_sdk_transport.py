@@ -224,6 +224,27 @@ def test_refused_connection_is_retried_even_for_unsafe_calls() -> None:
     assert len(sleeps) == 2, "never sent, so safe to retry"
 
 
+def test_a_refused_connection_leads_with_operation_host_and_port() -> None:
+    port = _free_port()
+    t = Transport(f"http://127.0.0.1:{port}", package="backup_sdk", retry=RetryPolicy.none())
+    with pytest.raises(e.ConnectError) as info:
+        t.request("GET", "/op", operation="Op", idempotent=True)
+    text = str(info.value)
+    assert text.startswith(f"Op: could not connect to 127.0.0.1:{port}: connection refused")
+    urllib3_chain = text.index("NewConnectionError")
+    assert urllib3_chain > text.index(f"GET http://127.0.0.1:{port}/op"), "the chain comes last"
+
+
+def test_https_to_a_plain_http_port_says_it_does_not_speak_tls(echo: EchoSimulator) -> None:
+    url = echo.url.replace("http://", "https://")
+    t = Transport(url, package="backup_sdk", retry=RetryPolicy.none())
+    with pytest.raises(e.ConnectError) as info:
+        t.request("GET", "/op", operation="Op", idempotent=True)
+    where = url.removeprefix("https://").rstrip("/")
+    assert str(info.value).startswith(f"Op: {where} does not speak TLS on that port")
+    assert "try http://" in str(info.value)
+
+
 def test_refused_then_back_online(echo: EchoSimulator) -> None:
     slept: list[float] = []
 
