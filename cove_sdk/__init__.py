@@ -7,6 +7,7 @@
 """
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from backup_sdk._version import __version__
 from cove_sdk import vendor as _vendor  # noqa: F401  (registers the secret wire keys)
@@ -78,8 +79,10 @@ from cove_sdk.models import (
     server_time,
 )
 from cove_sdk.refusals import NotAColumnRefusal, RefusedColumns, find_refused
-from cove_sdk.runs import to_backup_runs
 from cove_sdk.statistics import DataSourceStats, StatisticsPage, StatisticsRow
+
+if TYPE_CHECKING:
+    from cove_sdk.runs import to_backup_runs
 
 __all__ = [
     "BAD_CREDENTIALS",
@@ -155,3 +158,16 @@ __all__ = [
 ]
 
 logging.getLogger("cove_sdk").addHandler(logging.NullHandler())
+
+
+# hidden from type checkers, so that a misspelt name is still an error for them
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """``to_backup_runs``, imported on first use (with the shared runs module)."""
+        if name != "to_backup_runs":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from cove_sdk.runs import to_backup_runs
+
+        globals()[name] = to_backup_runs
+        return to_backup_runs

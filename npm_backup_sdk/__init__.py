@@ -7,6 +7,7 @@
 """
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from backup_sdk._version import __version__
 from npm_backup_sdk import vendor as _vendor  # noqa: F401  (registers the secret wire keys)
@@ -61,7 +62,9 @@ from npm_backup_sdk.models import (
     Token,
     UnknownOperation,
 )
-from npm_backup_sdk.runs import to_backup_runs
+
+if TYPE_CHECKING:
+    from npm_backup_sdk.runs import to_backup_runs
 
 __all__ = [
     "API_ROOT",
@@ -120,3 +123,16 @@ __all__ = [
 ]
 
 logging.getLogger("npm_backup_sdk").addHandler(logging.NullHandler())
+
+
+# hidden from type checkers, so that a misspelt name is still an error for them
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """``to_backup_runs``, imported on first use (with the shared runs module)."""
+        if name != "to_backup_runs":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from npm_backup_sdk.runs import to_backup_runs
+
+        globals()[name] = to_backup_runs
+        return to_backup_runs

@@ -1,6 +1,6 @@
-"""cattrs is imported, and a converter's cattrs converter built, on the first decode: not
-when a package is imported (import time is a benchmark figure; this checks what makes it
-cheap, deterministically)."""
+"""What a package import leaves for later (import time is a benchmark figure; these check
+what makes it cheap, deterministically): cattrs and each converter wait for the first
+decode, the run helpers for their first use."""
 
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, sys
 {code}
-print(json.dumps("cattrs" in sys.modules))
+print(json.dumps({module!r} in sys.modules))
 """
 
 
-def _cattrs_loaded(code: str) -> bool:
+def _is_imported(code: str, module: str = "cattrs") -> bool:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(code=code)],
+        [sys.executable, "-c", PROBE.format(code=code, module=module)],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
@@ -38,13 +38,20 @@ def _cattrs_loaded(code: str) -> bool:
 
 @pytest.mark.parametrize("package", ["backup_sdk", "cove_sdk", "comet_sdk", "npm_backup_sdk"])
 def test_importing_a_package_imports_no_cattrs(package: str) -> None:
-    assert _cattrs_loaded(f"import {package}") is False
+    assert _is_imported(f"import {package}") is False
+
+
+@pytest.mark.parametrize("package", ["cove_sdk", "npm_backup_sdk", "comet_sdk"])
+def test_the_run_helpers_wait_for_their_first_use(package: str) -> None:
+    assert _is_imported(f"import {package}", module="backup_sdk.runs") is False
+    use = f"from {package} import to_backup_runs\nassert to_backup_runs.__module__ == '{package}.runs'"
+    assert _is_imported(use, module="backup_sdk.runs") is True
 
 
 def test_the_first_decode_imports_it() -> None:
     code = "from cove_sdk.models import PartnerInfo, converter\n"
     code += "converter.structure({'Id': 1, 'Name': 'p'}, PartnerInfo)"
-    assert _cattrs_loaded(code) is True
+    assert _is_imported(code) is True
 
 
 @model
