@@ -66,22 +66,22 @@ from cove_sdk.errors import (
     VisaExpiredError,
 )
 from cove_sdk.filters import quote
-from cove_sdk.models import (
-    AccountInfo,
-    ChildPartner,
-    HomeNodeInfo,
-    PartnerInfo,
-    ReportingError,
-    ReportingSession,
-    ServerInfo,
-    UserInfo,
-    raw_time,
-    server_time,
-)
 from cove_sdk.refusals import NotAColumnRefusal, RefusedColumns, find_refused
 from cove_sdk.statistics import DataSourceStats, StatisticsPage, StatisticsRow
 
 if TYPE_CHECKING:
+    from cove_sdk.models import (
+        AccountInfo,
+        ChildPartner,
+        HomeNodeInfo,
+        PartnerInfo,
+        ReportingError,
+        ReportingSession,
+        ServerInfo,
+        UserInfo,
+        raw_time,
+        server_time,
+    )
     from cove_sdk.runs import to_backup_runs
 
 __all__ = [
@@ -159,15 +159,37 @@ __all__ = [
 
 logging.getLogger("cove_sdk").addHandler(logging.NullHandler())
 
+_LAZY_MODELS = frozenset(
+    {
+        "AccountInfo",
+        "ChildPartner",
+        "HomeNodeInfo",
+        "PartnerInfo",
+        "ReportingError",
+        "ReportingSession",
+        "ServerInfo",
+        "UserInfo",
+        "raw_time",
+        "server_time",
+    }
+)
+
 
 # hidden from type checkers, so that a misspelt name is still an error for them
 if not TYPE_CHECKING:
 
     def __getattr__(name: str) -> Any:
-        """``to_backup_runs``, imported on first use (with the shared runs module)."""
-        if name != "to_backup_runs":
+        """The models and ``to_backup_runs``, imported on first use (a model module is
+        mostly attrs writing methods: about 8 ms a package import need not pay)."""
+        if name in _LAZY_MODELS:
+            from cove_sdk import models as source
+        elif name == "to_backup_runs":
+            from cove_sdk import runs as source
+        else:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        from cove_sdk.runs import to_backup_runs
+        value = getattr(source, name)
+        globals()[name] = value
+        return value
 
-        globals()[name] = to_backup_runs
-        return to_backup_runs
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__all__))

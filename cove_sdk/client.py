@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 from urllib.parse import parse_qsl, urlsplit
 
 import attrs
@@ -27,19 +27,20 @@ from backup_sdk.transport import Transport
 from backup_sdk.validate import check_aware, check_int, check_str, check_strings
 from cove_sdk.columns import validate_columns
 from cove_sdk.errors import SECURITY_REFUSAL, ColumnsRefusedError
-from cove_sdk.models import (
-    AccountInfo,
-    ChildPartner,
-    HomeNodeInfo,
-    PartnerInfo,
-    ServerInfo,
-    UserInfo,
-    converter,
-)
 from cove_sdk.refusals import NotAColumnRefusal, RefusedColumns, find_refused
 from cove_sdk.reporting import DeviceReporting
 from cove_sdk.statistics import StatisticsPage, StatisticsRow, decode_page
 from cove_sdk.visa import Envelope, VisaLogin
+
+if TYPE_CHECKING:  # the models load on first use, not with the client
+    from cove_sdk.models import (
+        AccountInfo,
+        ChildPartner,
+        HomeNodeInfo,
+        PartnerInfo,
+        ServerInfo,
+        UserInfo,
+    )
 
 __all__ = ["DEFAULT_URL", "AccountLookup", "CoveClient", "DeviceReporting"]
 
@@ -268,14 +269,20 @@ class CoveClient(BaseClient):
 
     def get_server_info(self) -> ServerInfo:
         """``GetServerInfo``: the service version (a cheap connectivity check)."""
+        from cove_sdk.models import ServerInfo, converter
+
         return converter.structure(self._object("GetServerInfo"), ServerInfo)
 
     def get_partner_info(self, name: str) -> PartnerInfo:
         """``GetPartnerInfo``: a partner by its exact (case-sensitive) name."""
+        from cove_sdk.models import PartnerInfo, converter
+
         return converter.structure(self._object("GetPartnerInfo", {"name": name}), PartnerInfo)
 
     def get_partner_info_by_id(self, partner_id: int) -> PartnerInfo:
         """``GetPartnerInfoById``."""
+        from cove_sdk.models import PartnerInfo, converter
+
         data = self._object("GetPartnerInfoById", {"partnerId": partner_id})
         return converter.structure(data, PartnerInfo)
 
@@ -287,6 +294,8 @@ class CoveClient(BaseClient):
         fields: Sequence[int] | None = None,
     ) -> list[PartnerInfo]:
         """``EnumeratePartners``: the partners under ``parent_partner_id``."""
+        from cove_sdk.models import PartnerInfo, converter
+
         params: dict[str, Any] = {
             "parentPartnerId": parent_partner_id,
             "fetchRecursively": fetch_recursively,
@@ -304,6 +313,8 @@ class CoveClient(BaseClient):
         size: int = 1000,
     ) -> ChildPartner:
         """``EnumerateChildPartners``: the partner tree below ``partner_id`` (one page)."""
+        from cove_sdk.models import ChildPartner, converter
+
         params: dict[str, Any] = {
             "partnerId": partner_id,
             "fields": list(fields) if fields is not None else list(range(23)),
@@ -314,17 +325,23 @@ class CoveClient(BaseClient):
 
     def enumerate_ancestor_partners(self, partner_id: int) -> list[PartnerInfo]:
         """``EnumerateAncestorPartners``: from the partner up to the root."""
+        from cove_sdk.models import PartnerInfo, converter
+
         data = self._objects("EnumerateAncestorPartners", {"partnerId": partner_id})
         return converter.structure_list(data, PartnerInfo)
 
     def enumerate_accounts(self, partner_id: int) -> list[AccountInfo]:
         """``EnumerateAccounts`` (often refused, 13501, for customer-scoped API users)."""
+        from cove_sdk.models import AccountInfo, converter
+
         data = self._objects("EnumerateAccounts", {"partnerId": partner_id})
         return converter.structure_list(data, AccountInfo)
 
     def get_account_info_by_id(self, account_id: int) -> AccountLookup:
         """``GetAccountInfoById``: the account (token included, kept secret) and its
         storage node."""
+        from cove_sdk.models import AccountInfo, HomeNodeInfo, converter
+
         result = self._result("GetAccountInfoById", {"accountId": account_id})
         account = converter.structure(result.get("result") or {}, AccountInfo)
         remember_secret(account.token)

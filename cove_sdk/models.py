@@ -25,6 +25,7 @@ import attrs
 from backup_sdk.errors import ResponseDecodeError
 from backup_sdk.models import ModelConverter, UnixTime, WireModel, model, wire, wire_name
 from cove_sdk.enums import PartnerLevel, PartnerState, SessionStatus
+from cove_sdk.never import NEVER_SECONDS, is_never_time
 
 if TYPE_CHECKING:
     import cattrs
@@ -45,30 +46,8 @@ __all__ = [
     "server_time",
 ]
 
+
 #: Unix times Cove uses for "never" (besides an empty value).
-NEVER_SECONDS: Final = frozenset({0, 2147483647})
-
-
-def is_never_time(value: object) -> bool:
-    """Whether a wire time means "never": None, empty, ``0`` or ``2147483647``, as a
-    number or as text."""
-    if value is None:
-        return True
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int | float):
-        return value in NEVER_SECONDS
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return True
-        try:
-            return float(text) in NEVER_SECONDS
-        except ValueError:
-            return False
-    return False
-
-
 @model
 class UserInfo(WireModel):
     """The logged-in user (``Login`` result)."""

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from backup_sdk.errors import ResponseDecodeError
 from backup_sdk.pagination import OffsetPaginator
-from cove_sdk.models import AccountInfo, ReportingError, ReportingSession, converter
 
 if TYPE_CHECKING:
     from cove_sdk.client import CoveClient
+    from cove_sdk.models import AccountInfo, ReportingError, ReportingSession
 
 __all__ = ["DeviceReporting"]
 
@@ -59,6 +59,8 @@ class DeviceReporting:
             "QuerySessions",
             {"query": query, "orderBy": order_by, "range": {"Offset": offset, "Size": size}},
         )
+        from cove_sdk.models import ReportingSession, converter
+
         return converter.structure_list(data, ReportingSession)
 
     def query_errors(
@@ -81,6 +83,8 @@ class DeviceReporting:
                 "range": {"Offset": offset, "Size": size},
             },
         )
+        from cove_sdk.models import ReportingError, converter
+
         return converter.structure_list(data, ReportingError)
 
     def iter_sessions(

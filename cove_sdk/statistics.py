@@ -37,7 +37,7 @@ from cove_sdk.columns import (
     value_type,
 )
 from cove_sdk.enums import AccountFlag, AccountType, OSType, SessionStatus
-from cove_sdk.models import NEVER_SECONDS, is_never_time
+from cove_sdk.never import NEVER_SECONDS, is_never_time
 
 __all__ = [
     "DataSourceStats",

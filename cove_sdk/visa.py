@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import requests
 
@@ -24,8 +24,10 @@ from backup_sdk.hooks import CallInfo
 from backup_sdk.redaction import Secret, remember_secret
 from backup_sdk.transport import Transport
 from cove_sdk.errors import VisaExpiredError, error_from_rpc
-from cove_sdk.models import UserInfo, converter
 from cove_sdk.operations import is_safe_to_repeat
+
+if TYPE_CHECKING:  # the models load on first use
+    from cove_sdk.models import UserInfo
 
 __all__ = ["VISA_LIFETIME", "Envelope", "VisaLogin"]
 
@@ -170,6 +172,8 @@ class VisaLogin:
         remember_secret(visa)
         result = reply.get("result")
         inner = result.get("result") if isinstance(result, dict) else None
+        from cove_sdk.models import UserInfo, converter
+
         with self._lock:
             self.user = converter.structure(inner or {}, UserInfo)
         return Issued(

@@ -12,7 +12,7 @@ import base64
 import logging
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -34,14 +34,6 @@ from backup_sdk.uploads import Upload
 from backup_sdk.validate import check_positive
 from npm_backup_sdk.enums import OperationType
 from npm_backup_sdk.errors import error_from_response
-from npm_backup_sdk.models import (
-    DeviceInfo,
-    OperationInfo,
-    Progress,
-    ServiceVersions,
-    Token,
-    converter,
-)
 from npm_backup_sdk.operations import is_safe_to_repeat
 from npm_backup_sdk.resources import (
     DEFAULT_PATHS,
@@ -52,6 +44,9 @@ from npm_backup_sdk.resources import (
     ServersAPI,
 )
 from npm_backup_sdk.tokens import TokenLogin
+
+if TYPE_CHECKING:  # the models load on first use, not with the package
+    from npm_backup_sdk.models import DeviceInfo, OperationInfo, Progress, ServiceVersions, Token
 
 __all__ = ["API_ROOT", "NpmBackupClient"]
 
@@ -182,6 +177,8 @@ class NpmBackupClient(BaseClient):
 
     def info(self) -> DeviceInfo:
         """What the appliance is: name, model, software version (``common/1.0/info``)."""
+        from npm_backup_sdk.models import DeviceInfo, converter
+
         data = self._send("GET", "/api/common/1.0/info", operation="common.info")
         return converter.structure(data, DeviceInfo)
 
@@ -196,6 +193,8 @@ class NpmBackupClient(BaseClient):
 
     def services(self) -> list[ServiceVersions]:
         """Services and versions the appliance offers (``common/1.0/services``)."""
+        from npm_backup_sdk.models import ServiceVersions, converter
+
         data = self._send("GET", "/api/common/1.0/services", operation="common.services")
         return converter.structure_list(data, ServiceVersions)
 

@@ -17,22 +17,19 @@ from backup_sdk.downloads import save_stream
 from backup_sdk.errors import ResponseDecodeError, ValidationError
 from backup_sdk.uploads import Upload
 from backup_sdk.validate import check_int
-from npm_backup_sdk.models import (
-    Backups,
-    CompletedBackup,
-    ContentInfo,
-    DeviceStatus,
-    OperationInfo,
-    ScheduledBackup,
-    ScheduledBackups,
-    Server,
-    Servers,
-    converter,
-    request_body,
-)
 
 if TYPE_CHECKING:
     from npm_backup_sdk.client import NpmBackupClient
+
+if TYPE_CHECKING:  # the models load on first use, not with the package
+    from npm_backup_sdk.models import (
+        CompletedBackup,
+        ContentInfo,
+        DeviceStatus,
+        OperationInfo,
+        ScheduledBackup,
+        Server,
+    )
 
 __all__ = [
     "DEFAULT_PATHS",
@@ -97,6 +94,8 @@ class BackupsAPI(_Namespace):
 
     def list(self, server_id: int) -> builtins.list[CompletedBackup]:
         """Completed backups stored on ``server_id`` (newest last, as the device sends)."""
+        from npm_backup_sdk.models import Backups, converter
+
         c = self._client
         data = c._request(
             "GET", c._path("backups", server_id=_server_id(server_id)), operation="backups.get"
@@ -112,6 +111,8 @@ class BackupsAPI(_Namespace):
     ) -> OperationInfo:
         """Start a backup to ``server_id``; returns the operation (follow it with
         ``client.wait_for_operation``). Not retried on failure: it is not idempotent."""
+        from npm_backup_sdk.models import ContentInfo, OperationInfo, converter
+
         c = self._client
         if not name:
             raise ValidationError("a backup needs a name", parameter="name")
@@ -134,6 +135,8 @@ class BackupsAPI(_Namespace):
         """Upload a backup file (as downloaded earlier) to ``server_id``; streamed, never
         held in memory when given a path or a file. "Available for local backups only"
         according to the reference."""
+        from npm_backup_sdk.models import CompletedBackup, converter
+
         c = self._client
         path = c._path("backup_upload", server_id=_server_id(server_id))
         headers = {"Content-Type": "application/octet-stream"}
@@ -148,6 +151,8 @@ class CompletedBackupsAPI(_Namespace):
 
     def get(self, server_id: int, backup_id: str) -> CompletedBackup:
         """One completed backup. Raises ``NotFoundError`` if it does not exist."""
+        from npm_backup_sdk.models import CompletedBackup, converter
+
         c = self._client
         data = c._request(
             "GET",
@@ -210,6 +215,8 @@ class CompletedBackupsAPI(_Namespace):
         1.0). The appliance **reboots** during a restore; follow it with
         ``client.wait_for_operation(op)``, which survives the reboot. ``contents`` with
         ``config_only=True`` asks for a configuration-only restore."""
+        from npm_backup_sdk.models import OperationInfo, converter
+
         c = self._client
         body: dict[str, Any] = {}
         if contents is not None:
@@ -232,6 +239,8 @@ class DeviceStatusAPI(_Namespace):
 
     def get(self) -> DeviceStatus:
         """Current operation with progress, latest backup and restore, available modules."""
+        from npm_backup_sdk.models import DeviceStatus, converter
+
         c = self._client
         data = c._request("GET", c._path("device_status"), operation="device_status.get")
         return converter.structure(data, DeviceStatus)
@@ -242,11 +251,15 @@ class ScheduledBackupsAPI(_Namespace):
     family's conventions; list and get are documented)."""
 
     def list(self) -> builtins.list[ScheduledBackup]:
+        from npm_backup_sdk.models import ScheduledBackups, converter
+
         c = self._client
         data = c._request("GET", c._path("scheduled_backups"), operation="scheduled_backups.get")
         return converter.structure(_required(data, "scheduled_backups.get"), ScheduledBackups).items
 
     def get(self, schedule_id: str) -> ScheduledBackup:
+        from npm_backup_sdk.models import ScheduledBackup, converter
+
         c = self._client
         data = c._request(
             "GET",
@@ -257,6 +270,8 @@ class ScheduledBackupsAPI(_Namespace):
 
     def create(self, schedule: ScheduledBackup) -> ScheduledBackup:
         """Create a schedule (validated first: ranges, and ``count`` xor ``until``)."""
+        from npm_backup_sdk.models import ScheduledBackup, converter, request_body
+
         schedule.validate()
         c = self._client
         data = c._request(
@@ -270,6 +285,8 @@ class ScheduledBackupsAPI(_Namespace):
     def update(self, schedule: ScheduledBackup) -> ScheduledBackup:
         """Replace a schedule (PUT); ``schedule.id`` names it. Unknown fields read from the
         device are sent back unchanged."""
+        from npm_backup_sdk.models import ScheduledBackup, converter, request_body
+
         if not schedule.id:
             raise ValidationError("the schedule has no id: create it first", parameter="schedule")
         schedule.validate()
@@ -295,11 +312,15 @@ class ServersAPI(_Namespace):
     """Backup servers (filers): list, get, create, update, delete."""
 
     def list(self) -> builtins.list[Server]:
+        from npm_backup_sdk.models import Servers, converter
+
         c = self._client
         data = c._request("GET", c._path("servers"), operation="servers.get")
         return converter.structure(_required(data, "servers.get"), Servers).items
 
     def get(self, server_id: int) -> Server:
+        from npm_backup_sdk.models import Server, converter
+
         c = self._client
         data = c._request(
             "GET", c._path("server", id=_server_id(server_id)), operation="server.get"
@@ -309,6 +330,8 @@ class ServersAPI(_Namespace):
     def create(self, server: Server) -> Server:
         """Add a backup server. Without ``new_private_key`` the appliance generates a key
         pair; the returned ``public_key`` goes into the filer's ``authorized_keys``."""
+        from npm_backup_sdk.models import Server, converter, request_body
+
         c = self._client
         data = c._request(
             "POST",
@@ -320,6 +343,8 @@ class ServersAPI(_Namespace):
 
     def update(self, server: Server) -> Server:
         """Replace a backup server's settings (PUT); ``server.id`` names it."""
+        from npm_backup_sdk.models import Server, converter, request_body
+
         if server.id is None:
             raise ValidationError("the server has no id: create it first", parameter="server")
         c = self._client

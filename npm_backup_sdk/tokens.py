@@ -19,10 +19,12 @@ from backup_sdk.auth import Issued
 from backup_sdk.errors import APIError, AuthenticationError, NotFoundError
 from backup_sdk.redaction import Secret, remember_secret
 from npm_backup_sdk.errors import is_auth_expiry
-from npm_backup_sdk.models import Token, converter
 
 if TYPE_CHECKING:
     from npm_backup_sdk.client import NpmBackupClient
+
+if TYPE_CHECKING:  # the models load on first use, not with the package
+    from npm_backup_sdk.models import Token
 
 __all__ = ["AAA_VERSIONS", "TokenLogin"]
 
@@ -88,6 +90,8 @@ class TokenLogin:
         return isinstance(error, APIError) and is_auth_expiry(error)
 
     def _issue(self, body: dict[str, Any]) -> Issued[Secret]:
+        from npm_backup_sdk.models import Token, converter
+
         versions = (self.aaa_version,) if self.aaa_version else AAA_VERSIONS
         last_error: APIError | None = None
         for version in versions:

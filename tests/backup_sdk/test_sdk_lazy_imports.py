@@ -4,6 +4,7 @@ decode, the run helpers for their first use."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -91,3 +92,20 @@ def test_hooks_registered_before_the_first_decode_apply_to_both_converters() -> 
     conv.register(lambda c: c.register_structure_hook(str, lambda v, _: f"<{v}>"))
     assert conv.structure({"Name": "n"}, Item).name == "<n>"
     assert conv._detailed_converter().structure({"Name": "n"}, Item).name == "<n>"
+
+
+@pytest.mark.parametrize("package", ["cove_sdk", "npm_backup_sdk"])
+def test_the_models_wait_for_their_first_use(package: str) -> None:
+    models = f"{package}.models"
+    assert _is_imported(f"import {package}\nimport {package}.client", module=models) is False
+    names = "UserInfo" if package == "cove_sdk" else "Server"
+    use = f"from {package} import {names}\nassert {names}.__module__ == '{models}'"
+    assert _is_imported(use, module=models) is True
+
+
+@pytest.mark.parametrize("package", ["cove_sdk", "npm_backup_sdk", "comet_sdk"])
+def test_every_exported_name_resolves_and_is_listed(package: str) -> None:
+    module = importlib.import_module(package)
+    missing = [name for name in module.__all__ if not hasattr(module, name)]
+    assert missing == []
+    assert set(module.__all__) <= set(dir(module))
