@@ -12,6 +12,7 @@ this package stays cheap however large the API grows.
 import logging
 from typing import TYPE_CHECKING, Any
 
+from backup_sdk._lazy import LazyNamespace
 from backup_sdk._version import __version__
 from comet_sdk import vendor as _vendor  # noqa: F401  (registers the secret wire keys)
 from comet_sdk._generated.operations import OPERATIONS
@@ -107,40 +108,44 @@ __all__ = [
     "to_backup_runs",
 ]
 
-_LAZY_RUNS = frozenset({"CometRunSource", "to_backup_runs"})
-_LAZY_ENUMS = frozenset({"JobClassification", "JobStatus", "Severity"})
-_LAZY_MODELS = frozenset(
+_LAZY = LazyNamespace.grouped(
+    __name__,
     {
-        "BackupJobDetail",
-        "BackupJobProgress",
-        "CometAPIResponseMessage",
-        "GetProfileAndHashResponseMessage",
-        "JobEntry",
-        "LiveUserConnection",
-        "ProtectedItemWithBackupRulesResponse",
-        "ServerMetaVersionInfo",
-        "SessionKeyRegeneratedResponse",
-        "UserProfileConfig",
-    }
+        "runs": [
+            "CometRunSource",
+            "to_backup_runs",
+        ],
+        "_generated.enums": [
+            "JobClassification",
+            "JobStatus",
+            "Severity",
+        ],
+        "_generated.models": [
+            "BackupJobDetail",
+            "BackupJobProgress",
+            "CometAPIResponseMessage",
+            "GetProfileAndHashResponseMessage",
+            "JobEntry",
+            "LiveUserConnection",
+            "ProtectedItemWithBackupRulesResponse",
+            "ServerMetaVersionInfo",
+            "SessionKeyRegeneratedResponse",
+            "UserProfileConfig",
+        ],
+    },
+    globals(),
 )
-
 
 # hidden from type checkers, so that a misspelt name is still an error for them
 if not TYPE_CHECKING:
 
     def __getattr__(name: str) -> Any:
         """The re-exported model classes, enums and run helpers, imported on first use."""
-        if name in _LAZY_RUNS:
-            from comet_sdk import runs as source
-        elif name in _LAZY_ENUMS:
-            from comet_sdk._generated import enums as source
-        elif name in _LAZY_MODELS:
-            from comet_sdk._generated import models as source
-        else:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(source, name)
-        globals()[name] = value
-        return value
+        return _LAZY.load(name)
+
+
+def __dir__() -> list[str]:
+    return _LAZY.dir()
 
 
 logging.getLogger("comet_sdk").addHandler(logging.NullHandler())

@@ -13,38 +13,11 @@ four it needs.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-__all__ = ["LazyNamespace", "link"]
+__all__ = ["link"]
 
 _MODELS = "comet_sdk._generated.models"
-
-
-class LazyNamespace:
-    """``name -> module`` for lazily imported attributes of one package.
-
-    ``load(name)`` imports ``<package>.<module>`` and returns its attribute ``name``, caching
-    it in ``cache`` (the package's globals), so the next access is an ordinary lookup.
-    """
-
-    def __init__(
-        self, package: str, modules: Mapping[str, str], cache: MutableMapping[str, Any]
-    ) -> None:
-        self.package = package
-        self.modules = modules
-        self.cache = cache
-
-    def load(self, name: str) -> Any:
-        module = self.modules.get(name)
-        if module is None:
-            raise AttributeError(f"module {self.package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{self.package}.{module}"), name)
-        self.cache[name] = value
-        return value
-
-    def names(self) -> list[str]:
-        return sorted(self.modules)
 
 
 def link(namespace: dict[str, Any], *names: str) -> None:

@@ -9,6 +9,7 @@
 import logging
 from typing import TYPE_CHECKING, Any
 
+from backup_sdk._lazy import LazyNamespace
 from backup_sdk._version import __version__
 from cove_sdk import vendor as _vendor  # noqa: F401  (registers the secret wire keys)
 from cove_sdk.client import DEFAULT_URL, AccountLookup, CoveClient, DeviceReporting
@@ -159,21 +160,25 @@ __all__ = [
 
 logging.getLogger("cove_sdk").addHandler(logging.NullHandler())
 
-_LAZY_MODELS = frozenset(
+_LAZY = LazyNamespace.grouped(
+    __name__,
     {
-        "AccountInfo",
-        "ChildPartner",
-        "HomeNodeInfo",
-        "PartnerInfo",
-        "ReportingError",
-        "ReportingSession",
-        "ServerInfo",
-        "UserInfo",
-        "raw_time",
-        "server_time",
-    }
+        "models": [
+            "AccountInfo",
+            "ChildPartner",
+            "HomeNodeInfo",
+            "PartnerInfo",
+            "ReportingError",
+            "ReportingSession",
+            "ServerInfo",
+            "UserInfo",
+            "raw_time",
+            "server_time",
+        ],
+        "runs": ["to_backup_runs"],
+    },
+    globals(),
 )
-
 
 # hidden from type checkers, so that a misspelt name is still an error for them
 if not TYPE_CHECKING:
@@ -181,15 +186,8 @@ if not TYPE_CHECKING:
     def __getattr__(name: str) -> Any:
         """The models and ``to_backup_runs``, imported on first use (a model module is
         mostly attrs writing methods: about 8 ms a package import need not pay)."""
-        if name in _LAZY_MODELS:
-            from cove_sdk import models as source
-        elif name == "to_backup_runs":
-            from cove_sdk import runs as source
-        else:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(source, name)
-        globals()[name] = value
-        return value
+        return _LAZY.load(name)
 
-    def __dir__() -> list[str]:
-        return sorted(set(globals()) | set(__all__))
+
+def __dir__() -> list[str]:
+    return _LAZY.dir()

@@ -9,6 +9,7 @@
 import logging
 from typing import TYPE_CHECKING, Any
 
+from backup_sdk._lazy import LazyNamespace
 from backup_sdk._version import __version__
 from npm_backup_sdk import vendor as _vendor  # noqa: F401  (registers the secret wire keys)
 from npm_backup_sdk.client import API_ROOT, NpmBackupClient
@@ -124,37 +125,41 @@ __all__ = [
 
 logging.getLogger("npm_backup_sdk").addHandler(logging.NullHandler())
 
-_LAZY_MODELS = frozenset(
+_LAZY = LazyNamespace.grouped(
+    __name__,
     {
-        "BackupOperation",
-        "Backups",
-        "BackupSize",
-        "CompletedBackup",
-        "ContentInfo",
-        "CurrentOperation",
-        "DeviceInfo",
-        "DeviceStatus",
-        "FactoryResetOperation",
-        "Module",
-        "ModuleOption",
-        "ModuleSelection",
-        "ModuleSize",
-        "OperationDetailsBackup",
-        "OperationDetailsRestore",
-        "OperationInfo",
-        "Progress",
-        "RecurrenceRule",
-        "RestoreOperation",
-        "ScheduledBackup",
-        "ScheduledBackups",
-        "Server",
-        "Servers",
-        "ServiceVersions",
-        "Token",
-        "UnknownOperation",
-    }
+        "models": [
+            "BackupOperation",
+            "Backups",
+            "BackupSize",
+            "CompletedBackup",
+            "ContentInfo",
+            "CurrentOperation",
+            "DeviceInfo",
+            "DeviceStatus",
+            "FactoryResetOperation",
+            "Module",
+            "ModuleOption",
+            "ModuleSelection",
+            "ModuleSize",
+            "OperationDetailsBackup",
+            "OperationDetailsRestore",
+            "OperationInfo",
+            "Progress",
+            "RecurrenceRule",
+            "RestoreOperation",
+            "ScheduledBackup",
+            "ScheduledBackups",
+            "Server",
+            "Servers",
+            "ServiceVersions",
+            "Token",
+            "UnknownOperation",
+        ],
+        "runs": ["to_backup_runs"],
+    },
+    globals(),
 )
-
 
 # hidden from type checkers, so that a misspelt name is still an error for them
 if not TYPE_CHECKING:
@@ -162,15 +167,8 @@ if not TYPE_CHECKING:
     def __getattr__(name: str) -> Any:
         """The models and ``to_backup_runs``, imported on first use (a model module is
         mostly attrs writing methods: about 12 ms a package import need not pay)."""
-        if name in _LAZY_MODELS:
-            from npm_backup_sdk import models as source
-        elif name == "to_backup_runs":
-            from npm_backup_sdk import runs as source
-        else:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(source, name)
-        globals()[name] = value
-        return value
+        return _LAZY.load(name)
 
-    def __dir__() -> list[str]:
-        return sorted(set(globals()) | set(__all__))
+
+def __dir__() -> list[str]:
+    return _LAZY.dir()

@@ -978,7 +978,7 @@ def gen_models_init(union: Surface) -> str:
         "",
         "from typing import TYPE_CHECKING, Any, Final",
         "",
-        "from comet_sdk._lazy import LazyNamespace",
+        "from backup_sdk._lazy import LazyNamespace",
         "",
         "if TYPE_CHECKING:",
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from comet_sdk._lazy import LazyNamespace
+from backup_sdk._lazy import LazyNamespace
 
 if TYPE_CHECKING:
     from comet_sdk._generated.models.add_bucket_response_message import (
