@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import TextIO
 
 from backup_sdk.runs import stale_devices
@@ -34,7 +34,7 @@ def run_demo(stream: TextIO) -> None:
             f"  server {version.version} ({version.version_codename}); {len(users)} users, "
             f"{len(online)} devices online ({outdated} on an older client)\n"
         )
-        now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
+        now = sim.clock.datetime()
         jobs = client.iter_jobs(now - timedelta(hours=24), now).to_list()
         counts = Counter(job_category(job.status) for job in jobs)
         stream.write(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timezone
 from typing import TextIO
 
 from cove_sdk.client import CoveClient
@@ -36,7 +35,7 @@ def run_demo(stream: TextIO) -> None:
             f"  logged in as {user.name} for partner {user.partner_id}; "
             f"{len(client.enumerate_partners(user.partner_id))} customers\n"
         )
-        now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
+        now = sim.clock.datetime()
         statuses: Counter[SessionStatus] = Counter()
         stale = []
         devices = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from comet_sdk import CometAdminClient, JobCategory, job_category
 from comet_sdk.monitoring import log_entries
@@ -41,7 +41,7 @@ def main() -> int:
     with CometSimulator(fleet=CometFleetSpec(users=10, jobs=200, days=2)) as sim:
         client = CometAdminClient(sim.url, username=sim.username, password=sim.password)
         with client:
-            now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
+            now = sim.clock.datetime()
             for line in import_last_day(client, now):
                 print(line)
     return 0

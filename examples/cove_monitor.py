@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from cove_sdk import CoveClient, SessionStatus, StatisticsRow, column
 from cove_sdk.testing import CoveSimulator, FleetSpec
@@ -80,7 +80,7 @@ def main() -> int:
             reporting_url=sim.reporting_url,
         )
         with client:
-            now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
+            now = sim.clock.datetime()
             for line in monitor(client, now=now):
                 print(line)
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import TextIO
 
 import attrs
@@ -36,7 +36,7 @@ def run_demo(stream: TextIO) -> None:
             f"  appliance {info.device_name} ({info.model}, software {info.sw_version}); "
             f"npm.backup 2.0 offered: {client.supports_backup_v2()}\n"
         )
-        now = datetime.fromtimestamp(sim.clock.now(), timezone.utc)
+        now = sim.clock.datetime()
         runs = []
         stream.write("  backup servers and their newest backup:\n")
         for server in client.servers.list():

@@ -14,6 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, TypeVar
@@ -115,6 +116,11 @@ class SimClock:
     def now(self) -> int:
         """Whole seconds since the epoch."""
         return int(self.time())
+
+    def datetime(self) -> datetime:
+        """:meth:`now` as an aware UTC datetime (what "now" is for code the simulator
+        serves)."""
+        return datetime.fromtimestamp(self.now(), timezone.utc)
 
     def spec(self) -> str:
         """This clock as text, ``<simulated time>@<real time>x<speed>`` (unix seconds):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timezone
 
 import pytest
 import requests
@@ -168,6 +169,7 @@ def test_clock_advances_and_can_be_frozen() -> None:
     assert clock.now() == 1_000_000
     clock.advance(901)
     assert clock.now() == 1_000_901
+    assert clock.datetime() == datetime(1970, 1, 12, 14, 1, 41, tzinfo=timezone.utc)
     with pytest.raises(ValueError, match="backwards"):
         clock.advance(-1)
     live = SimClock()

@@ -16,7 +16,7 @@ UTC_2026 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def _now(sim: CometSimulator) -> datetime:
-    return datetime.fromtimestamp(sim.clock.now(), timezone.utc)
+    return sim.clock.datetime()
 
 
 def test_iter_jobs_covers_the_range_once(client: CometAdminClient, sim: CometSimulator) -> None:
