@@ -24,7 +24,7 @@ from typing import Any
 
 from backup_sdk.errors import ResponseDecodeError
 from backup_sdk.models import UnixTime
-from backup_sdk.models._gcpause import gc_paused
+from backup_sdk.models._gcpause import paused_for
 from backup_sdk.models.times import MAX_SECONDS, MIN_SECONDS, unix_time_from_int
 from cove_sdk.columns import (
     TOTAL,
@@ -653,8 +653,6 @@ def _whole(value: Any) -> int:
 
 
 _ROW_KEYS = frozenset({"AccountId", "PartnerId", "Flags", "Settings"})
-#: The page size from which the cyclic collector is paused while rows are built.
-_PAUSE_GC_AT = 256
 
 
 def decode_totals(value: Any) -> dict[str, Value]:
@@ -826,9 +824,6 @@ def decode_page(rows: Any, totals: Any = None) -> StatisticsPage:
             model="StatisticsRow",
             path="$",
         )
-    if len(rows) >= _PAUSE_GC_AT:
-        with gc_paused():  # the rows form no cycles: collections would find nothing
-            decoded = _fast_rows(rows)
-    else:
+    with paused_for(len(rows)):  # the rows form no cycles: collections would find nothing
         decoded = _fast_rows(rows)
     return StatisticsPage(decoded, decode_totals(totals))

@@ -23,12 +23,18 @@ matters sets ``pause_gc=False`` on its converters.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import threading
 from types import TracebackType
+from typing import Final
 
-__all__ = ["gc_paused"]
+__all__ = ["PAUSE_AT", "gc_paused", "paused_for"]
+
+#: The number of records from which a decode pauses the collector: below it, the
+#: collections a decode triggers are young-generation ones, which cost little.
+PAUSE_AT: Final = 256
 
 _lock = threading.Lock()
 _depth = 0  # pauses in progress, all threads
@@ -80,3 +86,9 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):  # not on Windows
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def paused_for(records: int) -> contextlib.AbstractContextManager[None]:
+    """:class:`gc_paused` for a decode of ``records`` records when there are at least
+    :data:`PAUSE_AT`, else a context that does nothing."""
+    return gc_paused() if records >= PAUSE_AT else contextlib.nullcontext()

@@ -31,7 +31,7 @@ from backup_sdk.models._compiled import (
     compile_structure_fn,
     is_being_compiled,
 )
-from backup_sdk.models._gcpause import gc_paused
+from backup_sdk.models._gcpause import PAUSE_AT, gc_paused
 from backup_sdk.models._text import describe as _describe
 from backup_sdk.models.enums import OpenIntEnum, OpenStrEnum
 from backup_sdk.models.fields import _EXTRA, _SECRET, _WIRE, WireModel, _received_secrets, wire_name
@@ -118,9 +118,8 @@ class ModelConverter:
     field.
     """
 
-    #: The list length from which ``pause_gc`` applies: below it, the collections a
-    #: decode triggers are young-generation ones, which cost little.
-    PAUSE_GC_AT: ClassVar[int] = 256
+    #: The list length from which ``pause_gc`` applies (:data:`~backup_sdk.models._gcpause.PAUSE_AT`).
+    PAUSE_GC_AT: ClassVar[int] = PAUSE_AT
 
     def __init__(
         self,
