@@ -118,7 +118,7 @@ class ModelConverter:
     field.
     """
 
-    #: The list length from which ``pause_gc`` applies (:data:`~backup_sdk.models._gcpause.PAUSE_AT`).
+    #: The list length from which ``pause_gc`` applies (``_gcpause.PAUSE_AT``).
     PAUSE_GC_AT: ClassVar[int] = PAUSE_AT
 
     def __init__(
