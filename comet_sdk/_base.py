@@ -17,7 +17,7 @@ import functools
 import json
 import threading
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -184,22 +184,8 @@ class CometClientBase(BaseClient):
                     if v is not None
                 },
             }
-            if operation.http_method == "GET":
-                return self._transport.request(
-                    "GET",
-                    operation.path,
-                    operation=operation.name,
-                    idempotent=True,
-                    handler=_raw_handler,
-                )
-            return self._transport.request(
-                "POST",
-                operation.path,
-                operation=operation.name,
-                idempotent=operation.safe,
-                data=fields,
-                handler=_raw_handler,
-            )
+            result: RawResponse[Any] = self._request(operation, _raw_handler, data=fields)
+            return result
 
         if operation.auth == "public":
             return request({})
@@ -218,33 +204,37 @@ class CometClientBase(BaseClient):
             if value is not None and not (operation.multipart and name == "upload")
         }
         handler = functools.partial(self._handle, operation)
-        if operation.http_method == "GET":
-            return self._transport.request(
-                "GET", operation.path, operation=operation.name, idempotent=True, handler=handler
-            )
-        if operation.multipart:
+        if operation.multipart and operation.http_method != "GET":
             if upload is None:
                 raise ValidationError(f"{operation.name} needs an upload", parameter="upload")
             headers = {f"{self._header_prefix}{k}": v for k, v in credentials.items()}
             with upload.open() as body:
-                return self._transport.request(
-                    "POST",
-                    operation.path,
-                    operation=operation.name,
-                    idempotent=operation.safe,
+                return self._request(
+                    operation,
+                    handler,
                     headers=headers,
                     data=fields,
                     files={"upload": ("upload", body, "application/octet-stream")},
-                    handler=handler,
                 )
+        return self._request(
+            operation, handler, data={**credentials, **fields}, stream=operation.kind == "binary"
+        )
+
+    def _request(self, operation: Operation, handler: Callable[..., Any], **post: Any) -> Any:
+        """One request of ``operation``: a GET (a read, safe to repeat; ``post`` unused) or a
+        POST with ``post`` (``data``, ``files``...), repeated only where the operation is
+        safe."""
+        if operation.http_method == "GET":
+            return self._transport.request(
+                "GET", operation.path, operation=operation.name, idempotent=True, handler=handler
+            )
         return self._transport.request(
             "POST",
             operation.path,
             operation=operation.name,
             idempotent=operation.safe,
-            data={**credentials, **fields},
-            stream=operation.kind == "binary",
             handler=handler,
+            **post,
         )
 
     def _handle(self, operation: Operation, response: requests.Response, call: CallInfo) -> Any:
