@@ -26,13 +26,14 @@ import requests
 from backup_sdk._compat import Unpack
 from backup_sdk.auth import Lease
 from backup_sdk.client import BaseClient, ClientOptions, RawResponse
-from backup_sdk.errors import APIError, ResponseDecodeError, ValidationError
+from backup_sdk.errors import APIError, AuthenticationError, ResponseDecodeError, ValidationError
 from backup_sdk.handlers import iter_content, parse_json, raise_for_http_status
 from backup_sdk.hooks import CallInfo
 from backup_sdk.jsonutil import JSONError, loads
 from backup_sdk.redaction import Secret
 from backup_sdk.uploads import Upload
 from comet_sdk import models as _models
+from comet_sdk._generated import models as generated_models
 from comet_sdk._generated.operations import OPERATIONS
 from comet_sdk._operation import Operation
 from comet_sdk.errors import ServerVersionError, error_from_message, is_error_body
@@ -93,12 +94,68 @@ class CometClientBase(BaseClient):
 
     # -- what a subclass provides --------------------------------------------------------------
 
-    def _auth_fields(self, credential: Secret | None) -> dict[str, str]:
-        raise NotImplementedError
+    username: str
+    _password: Secret | None
+    _session_mode: bool
+    _session_login: SessionLogin
+    #: the operations that start, revoke and probe a session key of this API
+    _session_start: str
+    _session_revoke: str
+    _session_probe: str
 
     def _learn_version(self) -> str | None:
         """The server's version, by whatever this API offers (None: it offers none)."""
         return None
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    def end_session(self) -> None:
+        """Revoke the current session key (``AdminAccountSessionRevoke``, or
+        ``UserWebSessionRevoke`` for the user-web API); the next call starts a new session."""
+        key = self._credentials.current
+        if not isinstance(key, Secret):
+            return
+        try:
+            self._send(OPERATIONS[self._session_revoke], {}, self._key_fields(key))
+        finally:
+            self._credentials.forget()
+
+    def _start_session(self, password: Secret, totp: str | None) -> str:
+        fields = {"Username": self.username, "Password": password.get_secret_value()}
+        if totp is not None:
+            fields["AuthType"] = "PasswordTOTP"
+            fields["TOTP"] = totp
+        else:
+            fields["AuthType"] = "Password"
+        started = self._send(OPERATIONS[self._session_start], {}, fields)
+        assert isinstance(started, generated_models.SessionKeyRegeneratedResponse)
+        if not started.session_key:
+            raise AuthenticationError(
+                f"{self._session_start} answered without a session key",
+                vendor=self.vendor,
+                operation=self._session_start,
+            )
+        return started.session_key
+
+    def _probe_session(self, key: Secret) -> None:
+        self._send(OPERATIONS[self._session_probe], {}, self._key_fields(key))
+
+    def _key_fields(self, key: Secret) -> dict[str, str]:
+        return {
+            "Username": self.username,
+            "AuthType": "SessionKey",
+            "SessionKey": key.get_secret_value(),
+        }
+
+    def _auth_fields(self, credential: Secret | None) -> dict[str, str]:
+        if credential is not None:
+            return self._key_fields(credential)
+        assert self._password is not None
+        return {
+            "Username": self.username,
+            "AuthType": "Password",
+            "Password": self._password.get_secret_value(),
+        }
 
     # -- versions ------------------------------------------------------------------------------
 

@@ -19,14 +19,13 @@ from typing import Any, TypeVar, overload
 from backup_sdk._compat import Self, Unpack, deprecated
 from backup_sdk.auth import AuthStrategy, Issued
 from backup_sdk.client import ClientOptions, read_env
-from backup_sdk.errors import APIError, AuthenticationError, ConfigurationError, ConflictError
+from backup_sdk.errors import APIError, ConfigurationError, ConflictError
 from backup_sdk.pagination import WindowPaginator
 from backup_sdk.redaction import Secret, remember_secret
 from backup_sdk.transport import Transport
 from comet_sdk._base import CometClientBase
 from comet_sdk._generated import models as m
 from comet_sdk._generated.methods import GeneratedMethods
-from comet_sdk._generated.operations import OPERATIONS
 from comet_sdk.session import SessionLogin, TotpSource
 
 __all__ = ["CometAdminClient"]
@@ -60,10 +59,9 @@ class CometAdminClient(CometClientBase, GeneratedMethods):
         ConfigurationError: no username, or neither a password nor a session key.
     """
 
-    username: str
-    _password: Secret | None
-    _session_mode: bool
-    _session_login: SessionLogin
+    _session_start = "AdminAccountSessionStart"
+    _session_revoke = "AdminAccountSessionRevoke"
+    _session_probe = "AdminAccountProperties"
 
     @overload
     def __init__(
@@ -184,54 +182,6 @@ class CometAdminClient(CometClientBase, GeneratedMethods):
             self._credentials.strategy = self._session_login
             self._session_mode = True
         return self.login()
-
-    def end_session(self) -> None:
-        """Revoke the current session key (``AdminAccountSessionRevoke``); the next call
-        starts a new session."""
-        key = self._credentials.current
-        if not isinstance(key, Secret):
-            return
-        try:
-            self._send(OPERATIONS["AdminAccountSessionRevoke"], {}, self._key_fields(key))
-        finally:
-            self._credentials.forget()
-
-    def _start_session(self, password: Secret, totp: str | None) -> str:
-        fields = {"Username": self.username, "Password": password.get_secret_value()}
-        if totp is not None:
-            fields["AuthType"] = "PasswordTOTP"
-            fields["TOTP"] = totp
-        else:
-            fields["AuthType"] = "Password"
-        started = self._send(OPERATIONS["AdminAccountSessionStart"], {}, fields)
-        assert isinstance(started, m.SessionKeyRegeneratedResponse)
-        if not started.session_key:
-            raise AuthenticationError(
-                "AdminAccountSessionStart answered without a session key",
-                vendor=self.vendor,
-                operation="AdminAccountSessionStart",
-            )
-        return started.session_key
-
-    def _probe_session(self, key: Secret) -> None:
-        self._send(OPERATIONS["AdminAccountProperties"], {}, self._key_fields(key))
-
-    def _key_fields(self, key: Secret) -> dict[str, str]:
-        return {
-            "Username": self.username,
-            "AuthType": "SessionKey",
-            "SessionKey": key.get_secret_value(),
-        }
-
-    def _auth_fields(self, credential: Secret | None) -> dict[str, str]:
-        if credential is not None:
-            return self._key_fields(credential)
-        assert self._password is not None
-        return {
-            "Username": self.username,
-            "AuthType": "Password",
-            "Password": self._password.get_secret_value(),
-        }
 
     def _learn_version(self) -> str | None:
         return self.admin_meta_version().version or None

@@ -25,12 +25,10 @@ from typing import Any
 from backup_sdk._compat import Self, Unpack
 from backup_sdk.auth import AuthStrategy, Issued
 from backup_sdk.client import ClientOptions, read_env
-from backup_sdk.errors import AuthenticationError, ConfigurationError
+from backup_sdk.errors import ConfigurationError
 from backup_sdk.redaction import Secret, remember_secret
 from backup_sdk.transport import Transport
 from comet_sdk._base import CometClientBase
-from comet_sdk._generated import models as m
-from comet_sdk._generated.operations import OPERATIONS
 from comet_sdk._generated.user_methods import GeneratedUserMethods
 from comet_sdk.session import SessionLogin, TotpSource
 
@@ -59,10 +57,9 @@ class CometUserClient(CometClientBase, GeneratedUserMethods):
         ConfigurationError: no username, or neither a password nor a session key.
     """
 
-    username: str
-    _password: Secret | None
-    _session_mode: bool
-    _session_login: SessionLogin
+    _session_start = "UserWebSessionStart"
+    _session_revoke = "UserWebSessionRevoke"
+    _session_probe = "UserWebGetUserProfileAndHash"
 
     def __init__(
         self,
@@ -144,54 +141,6 @@ class CometUserClient(CometClientBase, GeneratedUserMethods):
         key = self._credentials.login()
         assert isinstance(key, Secret)
         return key.get_secret_value()
-
-    def end_session(self) -> None:
-        """Revoke the current session key (``UserWebSessionRevoke``); the next call starts
-        a new session."""
-        key = self._credentials.current
-        if not isinstance(key, Secret):
-            return
-        try:
-            self._send(OPERATIONS["UserWebSessionRevoke"], {}, self._key_fields(key))
-        finally:
-            self._credentials.forget()
-
-    def _start_session(self, password: Secret, totp: str | None) -> str:
-        fields = {"Username": self.username, "Password": password.get_secret_value()}
-        if totp is not None:
-            fields["AuthType"] = "PasswordTOTP"
-            fields["TOTP"] = totp
-        else:
-            fields["AuthType"] = "Password"
-        started = self._send(OPERATIONS["UserWebSessionStart"], {}, fields)
-        assert isinstance(started, m.SessionKeyRegeneratedResponse)
-        if not started.session_key:
-            raise AuthenticationError(
-                "UserWebSessionStart answered without a session key",
-                vendor=self.vendor,
-                operation="UserWebSessionStart",
-            )
-        return started.session_key
-
-    def _probe_session(self, key: Secret) -> None:
-        self._send(OPERATIONS["UserWebGetUserProfileAndHash"], {}, self._key_fields(key))
-
-    def _key_fields(self, key: Secret) -> dict[str, str]:
-        return {
-            "Username": self.username,
-            "AuthType": "SessionKey",
-            "SessionKey": key.get_secret_value(),
-        }
-
-    def _auth_fields(self, credential: Secret | None) -> dict[str, str]:
-        if credential is not None:
-            return self._key_fields(credential)
-        assert self._password is not None
-        return {
-            "Username": self.username,
-            "AuthType": "Password",
-            "Password": self._password.get_secret_value(),
-        }
 
     def _learn_version(self) -> str | None:
         return None  # the user-web API reports no version (pass server_version=)
