@@ -5,36 +5,16 @@ decode, the run helpers for their first use."""
 from __future__ import annotations
 
 import importlib
-import json
-import os
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 
 from backup_sdk.models import ModelConverter, WireModel, model, wire
-
-ROOT = Path(__file__).resolve().parents[2]
-PROBE = """
-import json, sys
-{code}
-print(json.dumps({module!r} in sys.modules))
-"""
+from tests.support.imports import modules_loaded_by
 
 
 def _is_imported(code: str, module: str = "cattrs") -> bool:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(code=code, module=module)],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    loaded: bool = json.loads(done.stdout.strip().splitlines()[-1])
-    return loaded
+    return module in modules_loaded_by(code)
 
 
 @pytest.mark.parametrize("package", ["backup_sdk", "cove_sdk", "comet_sdk", "npm_backup_sdk"])

@@ -6,37 +6,13 @@ deterministically: which modules an import loads.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import comet_sdk
 from comet_sdk._generated import models as generated_models
-
-ROOT = Path(__file__).resolve().parents[2]
-PROBE = """
-import json, sys
-before = set(sys.modules)
-{code}
-loaded = sorted(set(sys.modules) - before)
-print(json.dumps(loaded))
-"""
+from tests.support.imports import modules_loaded_by
 
 
 def _loaded(code: str) -> list[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(code=code)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    result: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return modules_loaded_by(code)
 
 
 def _models(modules: list[str]) -> list[str]:
