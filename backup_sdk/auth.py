@@ -94,8 +94,6 @@ class _State(Generic[V]):
     seq: int
     renew_at: float | None
     expires_at: float | None
-    #: the seq of the credential whose reply carried this one (-1: a login)
-    parent: int = -1
     #: a seq taken when it arrived (calls with a lower seq were sent before it arrived)
     received: int = 0
 
@@ -341,7 +339,6 @@ class CredentialStore(Generic[V]):
                 0,
                 renew_at,
                 expires_at,
-                parent=lease.based_on,
                 received=next(self._seq),
             )
             alternates = self._alternates.setdefault(lease.generation, [])
