@@ -54,6 +54,9 @@ class SessionClient(Protocol):
 
     def _probe_session(self, key: Secret) -> None: ...
 
+    @property
+    def _session_start(self) -> str: ...
+
 
 class SessionLogin:
     """Starts sessions (admin or user) for one client (and its copies)."""
@@ -64,13 +67,11 @@ class SessionLogin:
         *,
         password: Secret | None,
         totp: TotpSource | None,
-        operation: str = "AdminAccountSessionStart",
         who: str = "admin",
     ) -> None:
         self._client = client
         self._password = password
         self._totp = totp
-        self._operation = operation
         self._who = who
         self._used_codes: set[str] = set()
         self._lock = threading.Lock()
@@ -90,7 +91,7 @@ class SessionLogin:
                     "callable that returns a current code, or build the client again with a "
                     "fresh code",
                     vendor="comet",
-                    operation=self._operation,
+                    operation=self._client._session_start,
                 )
             self._used_codes.add(self._totp)
         return self._totp
@@ -103,7 +104,7 @@ class SessionLogin:
                 "the session key no longer works and there is no password to start a new "
                 "session (give password=... as well as session_key=...)",
                 vendor="comet",
-                operation=self._operation,
+                operation=self._client._session_start,
             )
         key = self._client._start_session(self._password, self._next_code())
         remember_secret(key)

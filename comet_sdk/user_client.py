@@ -87,7 +87,6 @@ class CometUserClient(CometClientBase, GeneratedUserMethods):
             self,
             password=self._password,
             totp=totp,
-            operation="UserWebSessionStart",
             who="user",
         )
         super().__init__(
