@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 
-from backup_sdk.models.times import MAX_AUTO_SECONDS, MAX_SECONDS, MIN_SECONDS, unix_time_from_int
+from backup_sdk.models.times import MAX_AUTO_SECONDS, MAX_SECONDS, MIN_SECONDS, unix_time_lines
 
 if TYPE_CHECKING:
     import cattrs
@@ -176,7 +176,7 @@ def _all_keys_lines(
     getter = src.bind("__getall", operator.itemgetter(*(_wire_key(a) for a in fields)))
     unpack = targets[0] if len(targets) == 1 else ", ".join(targets)
     src.add(
-        f"    if len(data) >= {len(fields)}:",
+        f"    if (size := len(data)) >= {len(fields)}:",
         "        try:",
         f"            {unpack} = {getter}(data)",
         "        except KeyError:",
@@ -184,18 +184,8 @@ def _all_keys_lines(
         "        else:",
     )
     for target, a, hook in zip(targets, fields, hooks_of, strict=True):
-        keyword = "if"
-        for condition, value in _inline_cases(src, a.type, hook, hooks, target):
-            src.add(f"            {keyword} {condition}:")
-            src.add(
-                f"                {target} = {value}" if value != target else "                pass"
-            )
-            keyword = "elif"
-        call = f"{src.bind('__hook', hook)}({target}, {src.bind('__type', a.type)})"
-        if keyword == "if":
-            src.add(f"            {target} = {call}")
-        else:
-            src.add("            else:", f"                {target} = {call}")
+        cases = list(_inline_cases(src, a.type, hook, hooks, target, target))
+        src.add(*("            " + line for line in _field_cases(src, target, a, hook, cases)))
     src.add(*construct)
     if finish:
         src.add("            __finish(obj)")
@@ -226,10 +216,18 @@ def _direct_construct(src: _Source, fields: list[attrs.Attribute[Any]], known: s
     new = src.bind("__new", object.__new__)
     lines = [f"            obj = {new}(__cls)"]
     lines += [f"            obj.{a.name} = a{index}" for index, a in enumerate(fields)]
+    # no unknown keys, or one at the end (a newer server's field), without a call
+    n = len(fields)
     lines += [
-        f"            obj.extra_fields = (__extras(data, {known}, len(data) - {len(fields)})"
-        f" if len(data) != {len(fields)} else {{}})",
+        f"            if size == {n}:",
+        "                obj.extra_fields = {}",
+        f"            elif size == {n + 1} and (last := __next(__reversed(data))) not in {known}:",
+        "                obj.extra_fields = {last: data[last]}",
+        "            else:",
+        f"                obj.extra_fields = __extras(data, {known}, size - {n})",
     ]
+    src.names["__reversed"] = reversed
+    src.names["__next"] = next
     return lines
 
 
@@ -260,12 +258,41 @@ def _field_lines(
         src.add("        missing += 1", f"        {target} = {factory}()")
     else:
         src.add("        missing += 1", f"        {target} = {_constant(src, default)}")
-    for condition, value in _inline_cases(src, tp, hook, hooks, "v"):
-        src.add(f"    elif {condition}:", f"        {target} = {value}")
+    for condition, value in _inline_cases(src, tp, hook, hooks, "v", target):
+        src.add(f"    elif {condition}:", *_assignment("        ", target, value))
     src.add(
         "    else:",
         f"        {target} = {src.bind('__hook', hook)}(v, {src.bind('__type', tp)})",
     )
+
+
+def _field_cases(
+    src: _Source,
+    target: str,
+    a: attrs.Attribute[Any],
+    hook: StructureHook,
+    cases: list[tuple[str, str | list[str]]],
+) -> list[str]:
+    """The ``if``/``elif``/``else`` lines decoding the variable ``target`` in place: its
+    inline cases, then the hook."""
+    lines: list[str] = []
+    keyword = "if"
+    for condition, value in cases:
+        lines.append(f"{keyword} {condition}:")
+        lines.extend(_assignment("    ", target, value))
+        keyword = "elif"
+    call = f"{src.bind('__hook', hook)}({target}, {src.bind('__type', a.type)})"
+    if keyword == "if":
+        return [f"{target} = {call}"]
+    return [*lines, "else:", f"    {target} = {call}"]
+
+
+def _assignment(indent: str, target: str, value: str | list[str]) -> list[str]:
+    """The lines setting ``target`` to an inline case's value: an expression, or lines
+    that set it themselves."""
+    if isinstance(value, list):
+        return [indent + line for line in value]
+    return [f"{indent}{target} = {value}" if value != target else f"{indent}pass"]
 
 
 def _constant(src: _Source, value: Any) -> str:
@@ -287,11 +314,11 @@ def _field_hook(conv: cattrs.Converter, tp: Any) -> StructureHook:
 
 
 def _inline_cases(
-    src: _Source, tp: Any, hook: StructureHook, hooks: InlineHooks, v: str
-) -> Iterator[tuple[str, str]]:
+    src: _Source, tp: Any, hook: StructureHook, hooks: InlineHooks, v: str, target: str
+) -> Iterator[tuple[str, str | list[str]]]:
     """``(condition on v, value)`` pairs (``v`` the variable's name) that decode the value
     as ``hook(value, tp)`` would, for the values the condition takes; the rest go to the
-    hook."""
+    hook. A value is an expression, or lines that set ``target`` (see :func:`_assignment`)."""
     inner = hooks.optional.get(hook)
     if inner is not None:
         yield f"{v} is None", "None"
@@ -305,18 +332,22 @@ def _inline_cases(
     elif hook is hooks.s_bool:
         yield f"{v} is True or {v} is False", v
     elif hook is hooks.s_unixtime or hook is hooks.s_opt_unixtime:
+        # built inline (a call is about a fifth of the cost); 0 is "never" when optional
         low, high = hooks.time_bounds()
-        make = src.bind("__time", unix_time_from_int)
-        value = f"{make}({v})" if hook is hooks.s_unixtime else f"({make}({v}) if {v} else None)"
-        yield f"type({v}) is int and {low} <= {v} <= {high}", value
+        lines = unix_time_lines(v, target, src.bind)
+        if hook is hooks.s_opt_unixtime:
+            lines = [f"if {v}:", *(f"    {line}" for line in lines)]
+            lines += ["else:", f"    {target} = None"]
+        yield f"type({v}) is int and {low} <= {v} <= {high}", lines
     elif hook is hooks.s_enum and isinstance(tp, type) and issubclass(tp, enum.Enum):
         exact = int if issubclass(tp, int) else str if issubclass(tp, str) else None
         if exact is not None:
             # ``tp(v)`` finds a known (or already seen) value in this very dict first
             members = src.bind("__members", tp._value2member_map_)
+            member = f"m_{target}"  # one name per field: conditions may be chained
             yield (
-                f"type({v}) is {exact.__name__} and (m := {members}.get({v})) is not None",
-                "m",
+                f"type({v}) is {exact.__name__} and ({member} := {members}.get({v})) is not None",
+                member,
             )
 
 

@@ -9,7 +9,7 @@ from typing import Any, Final
 from backup_sdk._compat import Self
 from backup_sdk.models._text import describe as _describe
 
-__all__ = ["UnixTime", "encode_time", "unix_time_from_int"]
+__all__ = ["UnixTime", "encode_time", "unix_time_from_int", "unix_time_lines"]
 
 #: The whole-second range a datetime can hold (0001-01-01 to 9999-12-31 23:59:59 UTC).
 MIN_SECONDS: Final = -62_135_596_800
@@ -155,6 +155,21 @@ def unix_time_from_int(raw: int) -> UnixTime:
     obj: UnixTime = _new_datetime(UnixTime, prefix + _SECOND[second], _UTC)
     obj.raw = raw
     return obj
+
+
+def unix_time_lines(raw: str, target: str, bind: Callable[[str, Any], str]) -> list[str]:
+    """Source lines doing ``target = unix_time_from_int(raw)`` without the call (for
+    compiled structure functions; ``raw`` and ``target`` are variable names, ``raw`` may be
+    ``target``, and ``bind(prefix, value)`` names an object the lines refer to)."""
+    minutes = bind("__minutes", _minute_states)
+    state = f"({minutes}.get({raw} // 60) or {bind('__minute', _minute_state)}({raw} // 60))"
+    second = f"{bind('__second', _SECOND)}[{raw} % 60]"
+    new = f"{bind('__new', _new_datetime)}({bind('__unixtime', UnixTime)}"
+    return [
+        f"__t = {new}, {state} + {second}, {bind('__utc', _UTC)})",
+        f"__t.raw = {raw}",
+        f"{target} = __t",
+    ]
 
 
 def _unixtime_from_raw(raw: float | str) -> UnixTime:
