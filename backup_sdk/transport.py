@@ -31,6 +31,7 @@ from urllib.parse import quote_plus, urljoin, urlsplit
 import requests
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
+from backup_sdk._environment import environment_settings
 from backup_sdk._sentinel import NOT_GIVEN, NotGiven
 from backup_sdk._version import __version__
 from backup_sdk.config import (
@@ -218,9 +219,14 @@ class Transport:
         timeout: default :class:`Timeout` (or seconds, or a pair).
         deadline: default seconds a whole call may take, retries included (None: no cap).
         retry: default :class:`RetryPolicy`.
-        session: a caller's own ``requests.Session`` (it is not closed by :meth:`close`).
-        proxies: passed to every request.
-        verify: ``True``, ``False`` (warns) or the path of a CA bundle.
+        session: a caller's own ``requests.Session`` (it is not closed by :meth:`close`;
+            its ``trust_env`` decides whether the environment is read, on every request).
+        proxies: passed to every request. Without ``session``, ``HTTP_PROXY``,
+            ``HTTPS_PROXY``, ``ALL_PROXY`` and ``NO_PROXY`` are read once, here; these
+            win over them.
+        verify: ``True``, ``False`` (warns) or the path of a CA bundle. Without
+            ``session``, ``True`` means ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE``
+            when set (read here). ``~/.netrc`` is not read.
         cert: a client certificate, passed to every request.
         headers: extra headers on every request.
         hooks: :class:`Hooks` for metrics and tracing.
@@ -276,6 +282,15 @@ class Transport:
             adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=pool_maxsize, max_retries=0)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
+            # the environment's proxies and CA bundle are read now, once (see
+            # ``_environment``); ~/.netrc never replaces the client's own credentials
+            session.trust_env = False
+            self._send_proxies: dict[str, str] | None
+            self._send_proxies, self._send_verify = environment_settings(
+                self.base_url, self.proxies, self.verify
+            )
+        else:
+            self._send_proxies, self._send_verify = self.proxies, self.verify
         self.session = session
         self.headers: dict[str, str] = {"User-Agent": user_agent(package)}
         if headers:
@@ -601,9 +616,9 @@ class Transport:
                 headers=headers,
                 timeout=timeouts.as_requests(),
                 stream=True,
-                verify=self.verify,
+                verify=self._send_verify,
                 cert=self.cert,
-                proxies=self.proxies,
+                proxies=self._send_proxies,
                 allow_redirects=False,
             )
             if response.status_code not in _REDIRECTS:
