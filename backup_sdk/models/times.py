@@ -117,30 +117,40 @@ _HOUR_MINUTE: Final = tuple(bytes((h, m)) for h in range(24) for m in range(60))
 _SECOND: Final = tuple(bytes((s, 0, 0, 0)) for s in range(60))  # microseconds are 0
 _DAY_CACHE_SIZE: Final = 4_096
 _MINUTE_CACHE_SIZE: Final = 8_192  # a little over five days of distinct minutes
-_day_states: dict[int, bytes] = {}
-_minute_states: dict[int, bytes] = {}
+
+
+class _States(dict[int, bytes]):
+    """A bounded cache of state prefixes: ``cache[key]`` builds a missing entry with
+    ``build`` (a subscript costs about half a ``get`` call and its fallback). Bounded, not
+    an LRU: when full it is emptied, and most payloads span a few days."""
+
+    def __init__(self, build: Callable[[int], bytes], size: int) -> None:
+        super().__init__()
+        self.build = build
+        self.size = size
+
+    def __missing__(self, key: int) -> bytes:
+        state = self.build(key)
+        if len(self) >= self.size:
+            self.clear()
+        self[key] = state
+        return state
 
 
 def _day_state(day: int) -> bytes:
-    """The first four state bytes (year, month, day) of a day counted from the epoch,
-    cached."""
+    """The first four state bytes (year, month, day) of a day counted from the epoch."""
     d = date.fromordinal(day + _EPOCH_ORDINAL)
-    state = bytes((d.year >> 8, d.year & 255, d.month, d.day))
-    if len(_day_states) >= _DAY_CACHE_SIZE:
-        _day_states.clear()  # a bound, not an LRU: most payloads span a few days
-    _day_states[day] = state
-    return state
+    return bytes((d.year >> 8, d.year & 255, d.month, d.day))
 
 
 def _minute_state(minute: int) -> bytes:
-    """The first six state bytes (year to minute) of a minute counted from the epoch,
-    cached."""
+    """The first six state bytes (year to minute) of a minute counted from the epoch."""
     day, minute_of_day = divmod(minute, 1_440)
-    state = (_day_states.get(day) or _day_state(day)) + _HOUR_MINUTE[minute_of_day]
-    if len(_minute_states) >= _MINUTE_CACHE_SIZE:
-        _minute_states.clear()  # a bound, as for days
-    _minute_states[minute] = state
-    return state
+    return _day_states[day] + _HOUR_MINUTE[minute_of_day]
+
+
+_day_states: Final = _States(_day_state, _DAY_CACHE_SIZE)
+_minute_states: Final = _States(_minute_state, _MINUTE_CACHE_SIZE)
 
 
 def unix_time_from_int(raw: int) -> UnixTime:
@@ -150,9 +160,7 @@ def unix_time_from_int(raw: int) -> UnixTime:
     The result is the same object ``from_raw`` builds: an aware UTC ``UnixTime``, fold 0,
     ``.raw`` the very int given.
     """
-    minute, second = divmod(raw, 60)
-    prefix = _minute_states.get(minute) or _minute_state(minute)
-    obj: UnixTime = _new_datetime(UnixTime, prefix + _SECOND[second], _UTC)
+    obj: UnixTime = _new_datetime(UnixTime, _minute_states[raw // 60] + _SECOND[raw % 60], _UTC)
     obj.raw = raw
     return obj
 
@@ -161,8 +169,7 @@ def unix_time_lines(raw: str, target: str, bind: Callable[[str, Any], str]) -> l
     """Source lines doing ``target = unix_time_from_int(raw)`` without the call (for
     compiled structure functions; ``raw`` and ``target`` are variable names, ``raw`` may be
     ``target``, and ``bind(prefix, value)`` names an object the lines refer to)."""
-    minutes = bind("__minutes", _minute_states)
-    state = f"({minutes}.get({raw} // 60) or {bind('__minute', _minute_state)}({raw} // 60))"
+    state = f"{bind('__minutes', _minute_states)}[{raw} // 60]"
     second = f"{bind('__second', _SECOND)}[{raw} % 60]"
     new = f"{bind('__new', _new_datetime)}({bind('__unixtime', UnixTime)}"
     return [
