@@ -218,10 +218,15 @@ def _direct_construct(src: _Source, fields: list[attrs.Attribute[Any]], known: s
     lines += [f"            obj.{a.name} = a{index}" for index, a in enumerate(fields)]
     # no unknown keys, or one at the end (a newer server's field), without a call
     n = len(fields)
+    # the unknown key of the last such record: the next one usually has the same
+    seen = src.bind("__seen_unknown", [None])
     lines += [
         f"            if size == {n}:",
         "                obj.extra_fields = {}",
+        f"            elif size == {n + 1} and (last := {seen}[0]) in data:",
+        "                obj.extra_fields = {last: data[last]}",
         f"            elif size == {n + 1} and (last := __next(__reversed(data))) not in {known}:",
+        f"                {seen}[0] = last",
         "                obj.extra_fields = {last: data[last]}",
         "            else:",
         f"                obj.extra_fields = __extras(data, {known}, size - {n})",

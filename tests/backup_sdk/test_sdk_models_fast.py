@@ -340,6 +340,32 @@ def test_unknown_keys_of_a_complete_record_keep_their_order() -> None:
     assert list(extra.items()) == [("B", 2), ("A", 1), ("C", None)]
 
 
+def test_each_record_keeps_its_own_unknown_key_whatever_came_before() -> None:
+    """The compiled function first tries the unknown key of the previous record."""
+    conv = CONVERTERS["plain"]
+    full = conv.unstructure(Shape(ident="i"))
+    first, *rest = full.items()
+    records = [
+        {**full, "A": 1},
+        {first[0]: first[1], "B": 2, **dict(rest)},
+        {first[0]: first[1], "A": 3, **dict(rest)},
+        {**full, "B": 4},
+        {**full, "B": 5},
+        {**full, "C": 6},
+        full,
+    ]
+    decoded = conv.structure(records, list[Shape])
+    assert [d.extra_fields for d in decoded] == [
+        {"A": 1},
+        {"B": 2},
+        {"A": 3},
+        {"B": 4},
+        {"B": 5},
+        {"C": 6},
+        {},
+    ]
+
+
 @model
 class Single(WireModel):
     count: int = wire("Count", default=0)
