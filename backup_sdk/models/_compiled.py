@@ -216,9 +216,10 @@ def _direct_construct(src: _Source, fields: list[attrs.Attribute[Any]], known: s
     new = src.bind("__new", object.__new__)
     lines = [f"            obj = {new}(__cls)"]
     lines += [f"            obj.{a.name} = a{index}" for index, a in enumerate(fields)]
-    # no unknown keys, or one at the end (a newer server's field), without a call
+    # Without a call: no unknown keys; or one, which is first looked for under the
+    # previous such record's key (a newer server adds the same field to every record),
+    # then at the end of the record. Anything else goes to ``_extras``.
     n = len(fields)
-    # the unknown key of the last such record: the next one usually has the same
     seen = src.bind("__seen_unknown", [None])
     lines += [
         f"            if size == {n}:",
@@ -349,10 +350,9 @@ def _inline_cases(
         if exact is not None:
             # ``tp(v)`` finds a known (or already seen) value in this very dict first
             members = src.bind("__members", tp._value2member_map_)
-            member = f"m_{target}"  # one name per field: conditions may be chained
             yield (
-                f"type({v}) is {exact.__name__} and ({member} := {members}.get({v})) is not None",
-                member,
+                f"type({v}) is {exact.__name__} and (m := {members}.get({v})) is not None",
+                "m",
             )
 
 
