@@ -28,7 +28,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Final, Generic, Protocol, TypeVar
+from typing import Any, Final, Generic, NoReturn, Protocol, TypeVar
 
 import attrs
 
@@ -78,12 +78,16 @@ class AuthStrategy(Protocol[V]):
         """
         ...
 
-    def is_rejected(self, error: BaseException, credential: V) -> bool:
-        """True if ``error`` means that ``credential`` is no longer accepted.
+    def judge(self, error: BaseException, credential: V) -> BaseException:
+        """The error a call made with ``credential`` raises for ``error``: ``error`` itself
+        (this default), or a more precise one the strategy learnt, by probing the server
+        perhaps (Comet asks whether a session key still works before it blames the key
+        for a refusal). :meth:`is_rejected` is asked about the returned error."""
+        return error
 
-        It may probe the server to tell (Comet asks whether a session key still works
-        before it blames the key for a refusal).
-        """
+    def is_rejected(self, error: BaseException, credential: V) -> bool:
+        """True if ``error`` (as :meth:`judge` returned it) means that ``credential`` is no
+        longer accepted."""
         ...
 
 
@@ -227,17 +231,19 @@ class CredentialStore(Generic[V]):
             try:
                 result = send(lease)
             except BaseException as exc:
-                rejected = self.strategy is not None and self.strategy.is_rejected(exc, lease.value)
+                strategy = self.strategy
+                error = exc if strategy is None else strategy.judge(exc, lease.value)
+                rejected = strategy is not None and strategy.is_rejected(error, lease.value)
                 self._release(lease, ok=False)
                 if not rejected:
-                    raise
+                    _raise(error, exc)
                 outcome = self._recover(lease, may_log_in=not renewed)
                 if outcome == "superseded":
                     superseded += 1
                     if superseded > _MAX_SUPERSEDED:
-                        raise
+                        _raise(error, exc)
                 elif outcome == "exhausted" or renewed:
-                    raise
+                    _raise(error, exc)
                 else:
                     renewed = True
                 continue
@@ -455,3 +461,11 @@ class CredentialStore(Generic[V]):
     def _fire(self, event: LoginEvent) -> None:
         for hook in self.hooks.on_login:
             hook(event)
+
+
+def _raise(error: BaseException, raised: BaseException) -> NoReturn:
+    """Raise what a strategy judged ``raised`` to be: ``raised`` itself as it came, or the
+    more precise error in its place."""
+    if error is raised:
+        raise raised
+    raise error from None

@@ -26,7 +26,7 @@ import requests
 from backup_sdk._compat import Unpack
 from backup_sdk.auth import Lease
 from backup_sdk.client import BaseClient, ClientOptions, RawResponse
-from backup_sdk.errors import APIError, AuthenticationError, ResponseDecodeError, ValidationError
+from backup_sdk.errors import AuthenticationError, ResponseDecodeError, ValidationError
 from backup_sdk.handlers import iter_content, parse_json, raise_for_http_status
 from backup_sdk.hooks import CallInfo
 from backup_sdk.jsonutil import JSONError, loads
@@ -204,16 +204,7 @@ class CometClientBase(BaseClient):
             return self._send(operation, params, {}, replayable)
 
         def send(lease: Lease[Any]) -> Any:
-            try:
-                return self._send(operation, params, self._auth_fields(lease.value), replayable)
-            except APIError as exc:
-                strategy = self._credentials.strategy
-                if not isinstance(strategy, SessionLogin):
-                    raise
-                judged = strategy.judge(exc, lease.value)
-                if judged is exc:
-                    raise
-                raise judged from None
+            return self._send(operation, params, self._auth_fields(lease.value), replayable)
 
         return self._credentials.call(send)
 

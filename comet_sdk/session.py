@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from backup_sdk.auth import Issued
+from backup_sdk.auth import AuthStrategy, Issued
 from backup_sdk.errors import (
     APIError,
     AuthenticationError,
@@ -58,7 +58,7 @@ class SessionClient(Protocol):
     def _session_start(self) -> str: ...
 
 
-class SessionLogin:
+class SessionLogin(AuthStrategy[Secret]):
     """Starts sessions (admin or user) for one client (and its copies)."""
 
     def __init__(

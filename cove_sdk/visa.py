@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import requests
 
-from backup_sdk.auth import Issued, Lease
+from backup_sdk.auth import AuthStrategy, Issued, Lease
 from backup_sdk.client import RawResponse
 from backup_sdk.errors import ResponseDecodeError
 from backup_sdk.handlers import http_error, parse_json
@@ -127,7 +127,7 @@ class Envelope:
         )
 
 
-class VisaLogin:
+class VisaLogin(AuthStrategy[Secret]):
     """The login rules of one Cove client (shared by its copies)."""
 
     def __init__(

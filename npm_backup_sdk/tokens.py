@@ -15,7 +15,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Final
 
-from backup_sdk.auth import Issued
+from backup_sdk.auth import AuthStrategy, Issued
 from backup_sdk.errors import APIError, AuthenticationError, NotFoundError
 from backup_sdk.redaction import Secret, remember_secret
 from npm_backup_sdk.errors import is_auth_expiry
@@ -32,7 +32,7 @@ AAA_VERSIONS: Final = ("2.0", "1.0")
 log = logging.getLogger("npm_backup_sdk")
 
 
-class TokenLogin:
+class TokenLogin(AuthStrategy[Any]):
     """Gets access tokens for one client (and its copies)."""
 
     def __init__(

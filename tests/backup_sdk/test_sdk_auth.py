@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from backup_sdk.auth import CredentialStore, Issued, Lease
+from backup_sdk.auth import AuthStrategy, CredentialStore, Issued, Lease
 from backup_sdk.errors import AuthenticationError, ServerError
 from backup_sdk.hooks import Hooks, LoginEvent
 from tests.support.threads import run_together
@@ -17,7 +17,7 @@ class Rejected(AuthenticationError):
     """The fake server's "these credentials are no longer accepted"."""
 
 
-class Server:
+class Server(AuthStrategy[str]):
     """Issues numbered credentials and refuses the ones it was told to."""
 
     def __init__(self, *, renew_after: float | None = None, expires_after: float | None = None):
