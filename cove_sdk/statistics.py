@@ -121,6 +121,15 @@ class StatisticsRow:
         key = aliases[code]
         return default if key is None else raw.get(key, default)
 
+    def _aliased(self, code: str) -> Value:
+        """The value of a code not echoed as asked (None when absent): the rest of
+        :meth:`get`, for the readers, which look ``code`` up themselves first."""
+        aliases = self._canon
+        if type(aliases) is not _Aliases:
+            aliases = self._aliases()
+        key = aliases[code]
+        return None if key is None else self.raw.get(key)
+
     def _aliases(self) -> _Aliases:
         """The row's map from codes as asked to codes as echoed: the page's shared one when
         the row has the page's keys."""
@@ -144,14 +153,9 @@ class StatisticsRow:
         return value[0] if value else None
 
     def _single(self, code: str) -> Value:
-        raw = self.raw
-        value = raw.get(code, _MISSING)
-        if value is _MISSING:  # get(code), inline
-            aliases = self._canon
-            if type(aliases) is not _Aliases:
-                aliases = self._aliases()
-            key = aliases[code]
-            value = None if key is None else raw.get(key)
+        value = self.raw.get(code, _MISSING)
+        if value is _MISSING:
+            value = self._aliased(code)
         return self._one(code, value) if isinstance(value, list) else value
 
     def text(self, code: str) -> str | None:
@@ -183,14 +187,9 @@ class StatisticsRow:
         Raises:
             ResponseDecodeError: the value is not a number, or is several values.
         """
-        raw = self.raw
-        value = raw.get(code, _MISSING)
-        if value is _MISSING:  # get(code), inline
-            aliases = self._canon
-            if type(aliases) is not _Aliases:
-                aliases = self._aliases()
-            key = aliases[code]
-            value = None if key is None else raw.get(key)
+        value = self.raw.get(code, _MISSING)
+        if value is _MISSING:
+            value = self._aliased(code)
         if type(value) is str and value:
             try:
                 return int(value)
@@ -226,14 +225,9 @@ class StatisticsRow:
         Raises:
             ResponseDecodeError: the value is not a timestamp.
         """
-        raw = self.raw
-        value = raw.get(code, _MISSING)
-        if value is _MISSING:  # get(code), inline
-            aliases = self._canon
-            if type(aliases) is not _Aliases:
-                aliases = self._aliases()
-            key = aliases[code]
-            value = None if key is None else raw.get(key)
+        value = self.raw.get(code, _MISSING)
+        if value is _MISSING:
+            value = self._aliased(code)
         if type(value) is str and value:
             try:
                 seconds = int(value)
@@ -257,14 +251,9 @@ class StatisticsRow:
 
     def status(self, code: str) -> SessionStatus | None:
         """A session-status column (``F00``, ``F16``, ``F17``) as :class:`SessionStatus`."""
-        raw = self.raw
-        value = raw.get(code, _MISSING)
-        if value is _MISSING:  # get(code), inline
-            aliases = self._canon
-            if type(aliases) is not _Aliases:
-                aliases = self._aliases()
-            key = aliases[code]
-            value = None if key is None else raw.get(key)
+        value = self.raw.get(code, _MISSING)
+        if value is _MISSING:
+            value = self._aliased(code)
         if type(value) is str:
             known = _STATUS_OF_TEXT.get(value)
             if known is not None:
