@@ -150,10 +150,7 @@ class ModelConverter:
         if conv is None:
             with self._building:
                 if self._fast is None:
-                    built = self._build(detailed=False)
-                    for configure in self._extra_hooks:
-                        configure(built)
-                    self._fast = built
+                    self._fast = self._configured(detailed=False)
                 conv = self._fast
         return conv
 
@@ -219,11 +216,16 @@ class ModelConverter:
     def _detailed_converter(self) -> _Converter:
         with self._building:
             if self._detailed is None:
-                conv = self._build(detailed=True)
-                for configure in self._extra_hooks:
-                    configure(conv)
-                self._detailed = conv
+                self._detailed = self._configured(detailed=True)
             return self._detailed
+
+    def _configured(self, *, detailed: bool) -> _Converter:
+        """A new converter with every hook :meth:`register` was given (call with
+        ``_building`` held)."""
+        conv = self._build(detailed=detailed)
+        for configure in self._extra_hooks:
+            configure(conv)
+        return conv
 
     # -- hooks -----------------------------------------------------------------------
 
