@@ -10,7 +10,7 @@ this package stays cheap however large the API grows.
 """
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from backup_sdk._lazy import LazyNamespace
 from backup_sdk._version import __version__
@@ -136,16 +136,12 @@ _LAZY = LazyNamespace.grouped(
     globals(),
 )
 
-# hidden from type checkers, so that a misspelt name is still an error for them
+# The re-exported model classes, enums and run helpers, imported on first use.
+# ``__getattr__`` is hidden from type checkers, so that a misspelt name is still an error for
+# them.
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> Any:
-        """The re-exported model classes, enums and run helpers, imported on first use."""
-        return _LAZY.load(name)
-
-
-def __dir__() -> list[str]:
-    return _LAZY.dir()
+    __getattr__ = _LAZY.load
+__dir__ = _LAZY.dir
 
 
 logging.getLogger("comet_sdk").addHandler(logging.NullHandler())

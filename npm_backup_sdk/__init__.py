@@ -7,7 +7,7 @@
 """
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from backup_sdk._lazy import LazyNamespace
 from backup_sdk._version import __version__
@@ -161,14 +161,10 @@ _LAZY = LazyNamespace.grouped(
     globals(),
 )
 
-# hidden from type checkers, so that a misspelt name is still an error for them
+# The models and ``to_backup_runs``, imported on first use (a model module is mostly attrs
+# writing methods: about 12 ms a package import need not pay).
+# ``__getattr__`` is hidden from type checkers, so that a misspelt name is still an error for
+# them.
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> Any:
-        """The models and ``to_backup_runs``, imported on first use (a model module is
-        mostly attrs writing methods: about 12 ms a package import need not pay)."""
-        return _LAZY.load(name)
-
-
-def __dir__() -> list[str]:
-    return _LAZY.dir()
+    __getattr__ = _LAZY.load
+__dir__ = _LAZY.dir
