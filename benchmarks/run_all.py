@@ -49,6 +49,7 @@ import attrs
 import requests
 from cove_rows import COLUMNS as COVE_COLUMNS
 from cove_rows import make_page as make_cove_page
+from cove_rows import typed_reads
 from shared_decode import Job as SharedJob
 from shared_decode import make_payload as make_shared_payload
 
@@ -530,14 +531,8 @@ def bench_cove(sizes: Sizes) -> list[Row]:
     def rows() -> Any:
         return decode_page(json.loads(payload)["result"]["result"])
 
-    def typed() -> int:  # the 5 reads of benchmarks/cove_rows.py
-        failures = 0
-        for row in rows():
-            total = row.total
-            if total.last_status is not None and total.last_status.is_failure:
-                failures += 1
-            _ = total.last_success, row.used_storage, row.data_sources
-        return failures
+    def typed() -> int:
+        return typed_reads(rows())
 
     timings = measure_all(
         {"base": lambda: json.loads(payload), "rows": rows, "typed": typed}, sizes.repeat
