@@ -277,6 +277,9 @@ class Transport:
         self.logger = logging.getLogger(package)
         self.budget = RetryBudget()
         self._owns_session = session is None
+        #: the proxies and ``verify`` each request is sent with
+        self._send_proxies: dict[str, str] | None
+        self._send_verify: bool | str
         if session is None:
             session = requests.Session()
             adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=pool_maxsize, max_retries=0)
@@ -285,7 +288,6 @@ class Transport:
             # the environment's proxies and CA bundle are read now, once (see
             # ``_environment``); ~/.netrc never replaces the client's own credentials
             session.trust_env = False
-            self._send_proxies: dict[str, str] | None
             self._send_proxies, self._send_verify = environment_settings(
                 self.base_url, self.proxies, self.verify
             )
