@@ -47,7 +47,6 @@ __all__ = [
 ]
 
 
-#: Unix times Cove uses for "never" (besides an empty value).
 @model
 class UserInfo(WireModel):
     """The logged-in user (``Login`` result)."""
