@@ -18,10 +18,8 @@ from backup_sdk.errors import ResponseDecodeError, ValidationError
 from backup_sdk.uploads import Upload
 from backup_sdk.validate import check_int
 
-if TYPE_CHECKING:
-    from npm_backup_sdk.client import NpmBackupClient
-
 if TYPE_CHECKING:  # the models load on first use, not with the package
+    from npm_backup_sdk.client import NpmBackupClient
     from npm_backup_sdk.models import (
         CompletedBackup,
         ContentInfo,
