@@ -186,19 +186,17 @@ class SqliteRunStore:
             self._db = sqlite3.connect(
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
+            try:
+                self._db.row_factory = sqlite3.Row
+                self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._migrate()
+            except BaseException:
+                self._db.close()  # not left for the garbage collector (a ResourceWarning)
+                raise
         except sqlite3.DatabaseError as exc:
             raise ConfigurationError(f"{self.path} is not a usable run store: {exc}") from None
-        try:
-            self._db.row_factory = sqlite3.Row
-            self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
-        except BaseException as exc:
-            self._db.close()  # not left for the garbage collector (a ResourceWarning)
-            if isinstance(exc, sqlite3.DatabaseError):
-                raise ConfigurationError(f"{self.path} is not a usable run store: {exc}") from None
-            raise
 
     # -- lifecycle ---------------------------------------------------------------------------
 
