@@ -24,7 +24,7 @@ import contextlib
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -280,6 +280,18 @@ def run_recipe(
 # -- the fleets are worth judging ------------------------------------------------------------------
 
 
+def assert_lists_the_stale(
+    found: Sequence[DeviceStaleness], printed: str, expected: Answer
+) -> None:
+    """A recipe's ``stale_devices`` answer lists exactly the devices the vendors say are
+    stale, with their last good times, one printed line each."""
+    assert {v.device.key for v in found} == {k for k, (_, stale) in expected.items() if stale}
+    assert {v.device.key: _seconds(v.last_good) for v in found} == {
+        k: last for k, (last, stale) in expected.items() if stale
+    }
+    assert len(printed.splitlines()) == len(found)
+
+
 def test_the_fleets_have_fresh_stale_and_never_devices(world: World) -> None:
     answer = vendor_answer(world)
     for vendor in ("cove", "comet"):
@@ -305,12 +317,7 @@ def test_the_runs_page_recipe(
     )
     args, kwargs, found = recorded.only("stale_devices")
     expected = vendor_answer(world)
-    # what it lists: exactly the devices the vendors say are stale
-    assert {v.device.key for v in found} == {k for k, (_, stale) in expected.items() if stale}
-    assert {v.device.key: _seconds(v.last_good) for v in found} == {
-        k: last for k, (last, stale) in expected.items() if stale
-    }
-    assert len(printed.splitlines()) == len(found)
+    assert_lists_the_stale(found, printed, expected)
     # and every device, fresh ones included, as assess_devices judges it with those arguments
     assert_same(sdk_answer(staleness.assess_devices(*args, **kwargs)), expected, "docs/runs.md")
     assert namespace["now"] == world.now
@@ -355,11 +362,7 @@ def test_the_readme_tour(world: World, monkeypatch: pytest.MonkeyPatch, tmp_path
     _, printed, recorded = run_recipe(head, world, monkeypatch, tmp_path, where="README.md")
     args, kwargs, found = recorded.only("stale_devices")
     expected = vendor_answer(world)
-    assert {v.device.key for v in found} == {k for k, (_, stale) in expected.items() if stale}
-    assert {v.device.key: _seconds(v.last_good) for v in found} == {
-        k: last for k, (last, stale) in expected.items() if stale
-    }
-    assert len(printed.splitlines()) == len(found)
+    assert_lists_the_stale(found, printed, expected)
     assert_same(sdk_answer(staleness.assess_devices(*args, **kwargs)), expected, "README")
 
 
